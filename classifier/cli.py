@@ -1,0 +1,189 @@
+"""The `webspam` command line. Every user error is one line on stderr and exit status 2."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import InputError, WebspamError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  rich_markup_mode=None, help="Clean Chinese web pages: keep the article, label the rest.")
+
+MODEL_HELP = "Model file (default: the shipped model)."
+FORMATS = ("table", "jsonl")
+EXIT_USER_ERROR = 2
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"webspam: {message}", err=True)
+    raise typer.Exit(EXIT_USER_ERROR)
+
+
+def _cleaner(model: Optional[Path]):
+    from . import Cleaner
+
+    return Cleaner.load(model)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        _fail(f"--format {fmt}: unknown format; use one of {', '.join(FORMATS)}")
+
+
+def _write(out: Optional[Path], text: str, inputs: List[str]) -> None:
+    from .textio import safe_output
+
+    if out is None:
+        sys.stdout.write(text)
+        return
+    target = safe_output(out, inputs)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+
+
+@app.command()
+def score(file: str = typer.Argument(..., help="Page text file, or - for standard input."),
+          fmt: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
+          model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP)) -> None:
+    """Label every paragraph: a readable table, or one JSON object per paragraph."""
+    from .textio import read_input
+
+    _check_format(fmt)
+    text, _ = read_input(file)
+    page = _cleaner(model).clean(text)
+    if fmt == "jsonl":
+        out = sys.stdout
+        for p in page.paragraphs:
+            out.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    colors = {"article": "green", "navigation": "bright_black", "ad": "yellow", "spam": "red"}
+    table = Table(box=None, pad_edge=False, show_edge=False)
+    for col in ("#", "label", "prob", "kept", "text"):
+        table.add_column(col, no_wrap=col != "text", overflow="ellipsis")
+    for p in page.paragraphs:
+        start = p.text.strip().replace("\n", " ")
+        table.add_row(str(p.index), f"[{colors[p.label]}]{p.label}[/]", f"{p.probs[p.label]:.2f}",
+                      "yes" if p.kept else "", (start[:40] + "…") if len(start) > 40 else start)
+    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 120, highlight=False)
+    console.print(table)
+    counts = page.counts
+    console.print(f"{len(page.paragraphs)} paragraphs: " + ", ".join(f"{v} {k}" for k, v in counts.items())
+                  + f"; {sum(p.kept for p in page.paragraphs)} kept")
+
+
+@app.command()
+def clean(file: str = typer.Argument(..., help="Page text file, or - for standard input."),
+          out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the article here."),
+          model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP)) -> None:
+    """Print the page's article text (the kept paragraphs)."""
+    from .textio import read_input
+
+    text, _ = read_input(file)
+    article = _cleaner(model).clean(text).text
+    _write(out, article + ("\n" if article else ""), [file])
+
+
+def _parse_weights(items: List[str]) -> dict:
+    weights = {}
+    for item in items:
+        name, sep, value = item.rpartition("=")
+        try:
+            weights[name] = float(value)
+        except ValueError:
+            name = ""
+        if not sep or not name:
+            _fail(f"--weight {item}: expected FILE=NUMBER, e.g. new.jsonl=5")
+    return weights
+
+
+@app.command()
+def train(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files or directories of them."),
+          out: Path = typer.Option(Path("models/webspam.npz"), "--output", "-o", help="Model file to write."),
+          weight: List[str] = typer.Option([], "--weight", "-w", help="FILE=N: weight a source's pages N times."),
+          keywords: List[Path] = typer.Option([], "--keywords", "-k", help="word<TAB>category file(s) to add."),
+          seed: int = typer.Option(13, help="Seed of the held-out page split."),
+          holdout: float = typer.Option(0.15, help="Share of pages held out for the printed figures."),
+          c: float = typer.Option(0.3, "--C", help="Inverse regularization strength.")) -> None:
+    """Train a model from labeled pages and print per-class figures on a held-out split."""
+    from rich.console import Console
+
+    from .keywords import read_keyword_file
+    from .labeled import data_hash, iter_files, read_labeled
+    from .metrics import format_report
+    from .train import TrainOptions, train as fit
+
+    files = [str(f) for f in iter_files(labeled)]
+    from .textio import safe_output
+
+    safe_output(out, files)
+    pages = read_labeled(labeled, _parse_weights(weight))
+    user_kw = [kw for f in keywords for kw in read_keyword_file(f)]
+    console = Console(stderr=True)
+    with console.status("training") as status:
+        model, figures = fit(pages, TrainOptions(C=c, seed=seed, holdout=holdout), user_kw,
+                             progress=lambda msg: (status.update(msg), console.log(msg)))
+    model.meta = {"data_sha256": data_hash(labeled), "files": [Path(f).name for f in files],
+                  "pages": len(pages), "paragraphs": sum(len(p.texts) for p in pages), "seed": seed,
+                  "C": c, "holdout": holdout, "figures": figures}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    model.save(out)
+    if figures:
+        typer.echo(f"held-out figures ({figures['held_out_pages']} pages), after the segmenter:")
+        typer.echo(format_report(figures["segmented"]))
+    typer.echo(f"wrote {out} ({len(pages)} pages, {model.meta['paragraphs']} paragraphs)")
+
+
+@app.command()
+def evaluate(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files or directories."),
+             model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP)) -> None:
+    """Per-class precision, recall, F1 and the confusion matrix on labeled pages."""
+    from .labeled import read_labeled
+    from .metrics import format_report, report
+    from .train import predict_pages
+
+    pages = read_labeled(labeled)
+    cl = _cleaner(model)
+    gold = [lab for p in pages for lab in p.labels]
+    tops, segs = predict_pages(cl.model, pages, cl.options.confident, cl.options.transition_weight)
+    typer.echo(f"{len(pages)} pages, {len(gold)} paragraphs")
+    typer.echo("classifier alone:")
+    typer.echo(format_report(report(gold, tops)))
+    typer.echo("after the segmenter:")
+    typer.echo(format_report(report(gold, segs)))
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except WebspamError as exc:
+        typer.echo(f"webspam: {exc}", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("webspam: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            typer.echo(f"webspam: {exc.format_message()}", err=True)
+            sys.exit(EXIT_USER_ERROR)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        raise
+
+
+if __name__ == "__main__":
+    main()

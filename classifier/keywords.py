@@ -1,0 +1,103 @@
+"""Mining class-indicative keywords from labeled paragraphs, and user keyword files.
+
+`mine_keywords` segments paragraphs with jieba (on the folded text) and scores every word
+for each label against the rest with the log-odds ratio with an informative Dirichlet
+prior (Monroe, Colaresi & Quinn 2008). The strongest words become the model's keyword
+table, matched at run time by Aho-Corasick: jieba runs only at training time, because it
+is far slower than the rest of the pipeline (see scripts/bench_jieba.py).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .errors import LabeledDataError
+from .lexicon import CATEGORIES
+from .normalize import fold
+
+LABEL_CATEGORY = {"spam": "spam", "navigation": "navigation", "ad": "ad", "article": "article"}
+MIN_COUNT = 4           # a word must occur in at least this many paragraphs of the label,
+MIN_ZSCORE = 4.0        # be this strongly indicative,
+MIN_PRECISION = 0.9     # and at least this share of its paragraphs must carry the label
+PER_LABEL = {"spam": 400, "ad": 200, "navigation": 200, "article": 100}
+_WORD_RE = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z0]{2,}")
+
+
+def _words(texts: Sequence[str]) -> list[set[str]]:
+    import jieba  # only training needs it
+
+    jieba.setLogLevel(60)
+    return [{w for w in jieba.cut(fold(t.strip()), HMM=False) if _WORD_RE.fullmatch(w)} for t in texts]
+
+
+def log_odds(counts: dict[str, Counter], prior: Counter) -> dict[str, list[tuple[str, float, int]]]:
+    """Per label: (word, z-score, count) sorted by z, label vs all other labels."""
+    a0 = sum(prior.values())
+    out = {}
+    for label, c in counts.items():
+        rest = Counter()
+        for other, oc in counts.items():
+            if other != label:
+                rest.update(oc)
+        n1, n2 = sum(c.values()), sum(rest.values())
+        scored = []
+        for w, y1 in c.items():
+            if y1 < MIN_COUNT:
+                continue
+            y2, aw = rest.get(w, 0), prior[w]
+            l1 = math.log((y1 + aw) / (n1 + a0 - y1 - aw))
+            l2 = math.log((y2 + aw) / (n2 + a0 - y2 - aw))
+            var = 1.0 / (y1 + aw) + 1.0 / (y2 + aw)
+            scored.append((w, (l1 - l2) / math.sqrt(var), y1))
+        scored.sort(key=lambda x: (-x[1], x[0]))
+        out[label] = scored
+    return out
+
+
+def mine_keywords(texts: Sequence[str], labels: Sequence[str]) -> list[tuple[str, str, float]]:
+    """(word, category, z-score) for the strongest words of each label, deterministic."""
+    per_label: dict[str, Counter] = {lab: Counter() for lab in LABEL_CATEGORY}
+    prior: Counter = Counter()
+    for words, lab in zip(_words(texts), labels):
+        per_label[lab].update(words)
+        prior.update(words)
+    scale = 0.01  # a weak prior: 1% of the corpus frequencies
+    prior = Counter({w: c * scale + 0.01 for w, c in prior.items()})
+    out = []
+    for lab, scored in log_odds(per_label, prior).items():
+        total = {w: sum(c.get(w, 0) for c in per_label.values()) for w, _, _ in scored}
+        kept = [(w, z, y) for w, z, y in scored if z >= MIN_ZSCORE and y / total[w] >= MIN_PRECISION]
+        for w, z, _ in kept[:PER_LABEL[lab]]:
+            out.append((w, LABEL_CATEGORY[lab], round(z, 3)))
+    return out
+
+
+def read_keyword_file(path: str | Path) -> list[tuple[str, str]]:
+    """A user keyword file: ``word<TAB>category`` lines, '#' comments; errors name file:line."""
+    out = []
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LabeledDataError(f"{path}: cannot read keyword file ({exc}); it must be UTF-8 text") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) != 2 or not parts[0].strip():
+            raise LabeledDataError(f"{path}:{n}: expected 'word<TAB>category'")
+        word, cat = parts[0].strip(), parts[1].strip()
+        if cat not in CATEGORIES:
+            raise LabeledDataError(f"{path}:{n}: unknown category {cat!r}; use one of {', '.join(CATEGORIES)}")
+        out.append((word, cat))
+    return out
+
+
+def strongest(keywords: Iterable[tuple], per_category: int = 20) -> dict[str, list[tuple]]:
+    by_cat: dict[str, list[tuple]] = {}
+    for k in keywords:
+        by_cat.setdefault(k[1], []).append(k)
+    return {c: ks[:per_category] for c, ks in by_cat.items()}

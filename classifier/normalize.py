@@ -1,0 +1,62 @@
+"""Normalization used for features only; page text itself is never changed here.
+
+`fold_codes` maps code points one to one (so positions survive): traditional to simplified,
+full-width to half-width, every digit to "0", ASCII to lower case, any whitespace to " ".
+`to_simplified` converts text for output (``--to-simplified``) with OpenCC's phrase tables.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from .chardata import T2S_PAIRS
+
+LUT_SIZE = 0x30000  # covers the BMP and the CJK extension planes
+
+
+@lru_cache(maxsize=1)
+def fold_table() -> np.ndarray:
+    lut = np.arange(LUT_SIZE, dtype=np.uint32)
+    for trad, simp in zip(T2S_PAIRS[0::2], T2S_PAIRS[1::2]):
+        lut[ord(trad)] = ord(simp)
+    lut[0xFF01:0xFF5F] = np.arange(0x21, 0x7F, dtype=np.uint32)  # full-width ASCII
+    lut[ord("A"):ord("Z") + 1] += 32
+    lut[0xFF21:0xFF3B] = np.arange(ord("a"), ord("z") + 1, dtype=np.uint32)
+    for space in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005" \
+                 "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\x00":
+        lut[ord(space)] = 32
+    lut[ord("0"):ord("9") + 1] = ord("0")
+    lut[0xFF10:0xFF1A] = ord("0")
+    return lut
+
+
+def codes_of(text: str) -> np.ndarray:
+    """The code points of `text` as a uint32 array (no Python loop)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def fold_codes(codes: np.ndarray) -> np.ndarray:
+    lut = fold_table()
+    out = lut[np.minimum(codes, LUT_SIZE - 1)]
+    high = codes >= LUT_SIZE
+    if high.any():
+        out[high] = codes[high]
+    return out
+
+
+def fold(text: str) -> str:
+    """The folded form of `text`, same length."""
+    return fold_codes(codes_of(text)).tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # imported lazily: only --to-simplified needs it
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified with OpenCC phrase tables, for output."""
+    return _t2s().convert(text)

@@ -1,0 +1,176 @@
+"""Training: features of labeled pages -> logistic regression -> calibrated, segmented model.
+
+Deterministic: the same files, options and seed give the same figures and a byte-identical
+model file. The held-out split is by page; the final model is refit on every page with
+the same settings, its temperature taken from the held-out fit.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .features import N_HASH, batches, dense_features
+from .keywords import mine_keywords
+from .labeled import LabeledPage
+from .lexicon import Matcher, builtin_keywords
+from .features import pattern_keywords
+from .metrics import report
+from .model import LABELS, Model
+from .segmenter import segment
+
+LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """C: inverse L2 strength of the logistic regression. holdout: share of pages held out.
+    seed: page split seed. max_iter, tol: Newton-CG solver limits. min_df: n-gram columns seen
+    in fewer paragraphs get no weight. mine: mine keywords with jieba.
+    class_weight: extra weight per label (spam errors cost more than navigation ones).
+    ngram_scale: n-gram feature values are multiplied by this while fitting (below 1: the
+    n-grams are regularized harder than the layout features); folded into the saved weights."""
+
+    C: float = 0.3
+    holdout: float = 0.15
+    seed: int = 13
+    max_iter: int = 200
+    tol: float = 1e-4
+    min_df: int = 2
+    mine: bool = True
+    class_weight: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 2.0)
+    ngram_scale: float = 1.0
+
+
+def _features(pages: Sequence[LabeledPage], matcher: Matcher):
+    from scipy import sparse
+
+    rows, cols, vals, dense = [], [], [], []
+    offset = 0
+    names: list[str] = []
+    for page in pages:
+        stats, stripped = [], []
+        for b in batches(page.texts, matcher):
+            rows.append(b.ngram_pid.astype(np.int64) + offset + b.first)
+            cols.append(b.ngram_hash)
+            vals.append(b.ngram_val)
+            stats.append(b.stats)
+            stripped.extend(b.stripped)
+        d, names = dense_features(np.concatenate(stats), stripped)
+        dense.append(d)
+        offset += len(page.texts)
+    ngrams = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                               shape=(offset, N_HASH), dtype=np.float64)
+    return ngrams, np.concatenate(dense), names
+
+
+def _fit(pages: Sequence[LabeledPage], keywords: list, opts: TrainOptions):
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    matcher = Matcher.build(list(builtin_keywords()) + [(k[0], k[1]) for k in keywords] + pattern_keywords())
+    ngrams, dense, names = _features(pages, matcher)
+    # Fit only on hashed columns seen in at least MIN_DF paragraphs: the solver's cost grows
+    # with the number of parameters, and a column seen once cannot generalise anyway.
+    used = np.flatnonzero(np.bincount(ngrams.indices, minlength=N_HASH) >= opts.min_df)
+    ngrams = ngrams[:, used] * opts.ngram_scale
+    mean = dense.mean(axis=0)
+    scale = dense.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    x = sparse.hstack([ngrams, sparse.csr_matrix((dense - mean) / scale)], format="csr")
+    y = np.array([LABEL_INDEX[lab] for p in pages for lab in p.labels])
+    w = np.array([p.weight * opts.class_weight[LABEL_INDEX[lab]] for p in pages for lab in p.labels])
+    clf = LogisticRegression(C=opts.C, max_iter=opts.max_iter, tol=opts.tol, solver="newton-cg")
+    clf.fit(x, y, sample_weight=w)
+    coef = np.zeros((len(LABELS), N_HASH + dense.shape[1]))
+    coef[np.ix_(clf.classes_, used)] = clf.coef_[:, :len(used)]
+    coef[clf.classes_, N_HASH:] = clf.coef_[:, len(used):]
+    bias = np.full(len(LABELS), -30.0)
+    bias[clf.classes_] = clf.intercept_
+    counts = np.bincount(y, minlength=len(LABELS)) + 1.0
+    trans = np.ones((len(LABELS), len(LABELS)))
+    start = np.ones(len(LABELS))
+    for p in pages:
+        seq = [LABEL_INDEX[lab] for lab in p.labels]
+        start[seq[0]] += 1
+        for a, b in zip(seq, seq[1:]):
+            trans[a, b] += 1
+    model = Model(
+        ngram_weights=(coef[:, :N_HASH].T * opts.ngram_scale).astype(np.float32),
+        dense_weights=coef[:, N_HASH:].T.astype(np.float32).copy(),
+        bias=bias.astype(np.float32), dense_mean=mean.astype(np.float32), dense_scale=scale.astype(np.float32),
+        transitions=np.log(trans / trans.sum(axis=1, keepdims=True)), start=np.log(start / start.sum()),
+        dense_names=names, priors=(counts / counts.sum()).round(6).tolist(), keywords=list(keywords),
+    )
+    return model
+
+
+def _temperature(model: Model, pages: Sequence[LabeledPage]) -> float:
+    scores = np.concatenate([model.score_page(p.texts, keep_batches=False)[0] for p in pages])
+    y = np.array([LABEL_INDEX[lab] for p in pages for lab in p.labels])
+    best, best_t = np.inf, 1.0
+    for t in np.round(np.arange(0.5, 4.01, 0.05), 2):
+        z = scores / t
+        z = z - z.max(axis=1, keepdims=True)
+        nll = -(z[np.arange(len(y)), y] - np.log(np.exp(z).sum(axis=1))).mean()
+        if nll < best - 1e-12:
+            best, best_t = nll, float(t)
+    return best_t
+
+
+def predict_pages(model: Model, pages: Sequence[LabeledPage], confident=None, weight=None) -> tuple[list, list]:
+    """Top labels and segmented labels for labeled pages (their given paragraphs)."""
+    from .segmenter import CONFIDENT, TRANSITION_WEIGHT
+
+    tops, segs = [], []
+    priors = np.asarray(model.priors)
+    for p in pages:
+        probs = model.probabilities(model.score_page(p.texts, keep_batches=False)[0])
+        seg = segment(probs, priors, model.transitions, model.start,
+                      CONFIDENT if confident is None else confident, TRANSITION_WEIGHT if weight is None else weight)
+        tops.extend(LABELS[i] for i in probs.argmax(axis=1))
+        segs.extend(LABELS[i] for i in seg.labels)
+    return tops, segs
+
+
+def split_pages(pages: Sequence[LabeledPage], holdout: float, seed: int):
+    order = sorted(range(len(pages)), key=lambda i: (pages[i].file, pages[i].id))
+    random.Random(seed).shuffle(order)
+    n_hold = int(round(len(pages) * holdout))
+    held = set(order[:n_hold])
+    return [p for i, p in enumerate(pages) if i not in held], [p for i, p in enumerate(pages) if i in held]
+
+
+def train(pages: Sequence[LabeledPage], opts: TrainOptions = TrainOptions(), user_keywords: Sequence = (),
+          progress: Callable[[str], None] = lambda msg: None) -> tuple[Model, dict]:
+    """Fit on a page split, report held-out figures, refit on all pages."""
+    train_pages, held = split_pages(pages, opts.holdout, opts.seed) if opts.holdout > 0 else (list(pages), [])
+    figures: dict = {}
+    temperature = 1.0
+    if held:
+        progress("mining keywords (held-out run)")
+        kws = _mine(train_pages, opts) + [tuple(k) for k in user_keywords]
+        progress(f"fitting on {len(train_pages)} pages")
+        model = _fit(train_pages, kws, opts)
+        progress(f"calibrating on {len(held)} held-out pages")
+        temperature = _temperature(model, held)
+        model.temperature = temperature
+        gold = [lab for p in held for lab in p.labels]
+        tops, segs = predict_pages(model, held)
+        figures = {"held_out_pages": len(held), "classifier": report(gold, tops), "segmented": report(gold, segs)}
+    progress("mining keywords (all pages)")
+    kws = _mine(pages, opts) + [tuple(k) for k in user_keywords]
+    progress(f"fitting on all {len(pages)} pages")
+    model = _fit(pages, kws, opts)
+    model.temperature = temperature
+    return model, figures
+
+
+def _mine(pages: Sequence[LabeledPage], opts: TrainOptions) -> list:
+    if not opts.mine:
+        return []
+    texts = [t for p in pages for t in p.texts]
+    labels = [lab for p in pages for lab in p.labels]
+    return [tuple(k) for k in mine_keywords(texts, labels)]

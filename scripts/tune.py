@@ -1,0 +1,49 @@
+"""Train with given options on labeled/ (no held-out run) and print seed and dev figures.
+
+Run: python scripts/tune.py C=2 min_df=2 [confident=0.9 transition_weight=1.0] [save=PATH]
+Used to choose TrainOptions and segmenter defaults; every choice is measured here.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+
+from _shared import ROOT, dev_pages
+
+sys.path.insert(0, str(ROOT))
+from classifier import Cleaner  # noqa: E402
+from classifier.labeled import read_labeled  # noqa: E402
+from classifier.train import TrainOptions, train  # noqa: E402
+
+import eval_dev  # noqa: E402
+import eval_seeds  # noqa: E402
+
+SEGMENTER = {"confident", "transition_weight"}
+
+
+def main() -> None:
+    args = dict(a.split("=", 1) for a in sys.argv[1:])
+    save = args.pop("save", None)
+    seg = {k: float(v) for k, v in args.items() if k in SEGMENTER}
+    opts = {k: (float(v) if "." in v or k == "C" else int(v)) for k, v in args.items() if k not in SEGMENTER}
+    t0 = time.time()
+    model, _ = train(read_labeled([ROOT / "labeled"]), TrainOptions(holdout=0, **opts))
+    took = time.time() - t0
+    if save:
+        model.save(save)
+    with tempfile.TemporaryDirectory() as d:
+        model.save(f"{d}/m.npz")
+        cleaner = Cleaner.load(f"{d}/m.npz", **seg)
+        seeds = eval_seeds.evaluate(cleaner)
+        summary, _, extra = eval_dev.evaluate(cleaner, dev_pages())
+    print(json.dumps({"args": args, "train_s": round(took, 1), "seed_acc": round(seeds["accuracy"], 4),
+                      "seed_spam_recall": round(seeds["spam_recall"], 4),
+                      "seed_article_recall": round(seeds["article_recall"], 4),
+                      "dev_bi": round(summary["bi"]["mean_f1"], 4),
+                      **{k: round(v, 4) for k, v in extra["by_source"].items()}}))
+
+
+if __name__ == "__main__":
+    main()
