@@ -1,14 +1,15 @@
-"""The public pipeline: split, score, segment, explain.
+"""The public pipeline: split, repair, score, segment, explain.
 
 ``Cleaner.load().clean(text)`` returns a `Page` whose `paragraphs` carry the label, the
-calibrated probabilities, whether the paragraph is kept, and a short `reason`: the
-strongest keywords and n-grams behind the label and what the segmenter changed. Reasons
-are computed when first read, so batch runs that only want `page.text` do not pay for them.
+calibrated probabilities, whether the paragraph is kept, and a short `reason`: repairs made,
+the strongest keywords and n-grams behind the label, and what the segmenter changed.
+`Paragraph` objects and reasons are built when first read, so a batch run that only wants
+`page.text` pays for neither.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -16,14 +17,17 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from .features import BATCH_CHARS, _batch
-from .model import ARTICLE, LABELS, Model
-from .paragraphs import split_paragraphs
-from .segmenter import CONFIDENT, TRANSITION_WEIGHT, segment
+from . import repair
+from .features import _batch, batches, page_of
+from .model import LABELS, NAVIGATION, SPAM, Model
+from .normalize import codes_of, to_simplified
+from .paragraphs import paragraph_bounds
+from .segmenter import ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, propagate_spam, segment
 
 MODEL_NAME = "webspam.npz"
 REASON_NGRAMS = 3
 REASON_KEYWORDS = 3
+_HAS_TONE = re.compile(f"[{repair.TONED_VOWELS}]")
 
 
 def default_model_path() -> Path:
@@ -40,65 +44,73 @@ class Options:
 
     confident:          the segmenter leaves paragraphs at least this sure alone and decodes
                         the uncertain ones between them (`segmenter.CONFIDENT`).
+    article_confident:  an article paragraph at least this sure is left alone too (a headline
+                        between navigation lines keeps its label).
     transition_weight:  weight of learned label transitions against the classifier's
                         evidence; 0 keeps the classifier's labels.
     keep_labels:        labels whose paragraphs are kept in `Page.text`.
+    repair_pinyin:      remove converter-site pinyin annotations (數(shù)字 -> 數字).
+    repair_mojibake:    re-decode UTF-8 read as GBK where it round-trips exactly; paragraphs
+                        that stay unreadable are labeled navigation and never kept.
+    split_glued:        split lines where naive HTML-to-text glued a footer marker
+                        ("- 上一篇：", "责任编辑：" ...) to the end of a sentence.
+    to_simplified:      convert `Page.text` to simplified script (paragraphs keep the page's).
     """
 
     confident: float = CONFIDENT
+    article_confident: float = ARTICLE_CONFIDENT
     transition_weight: float = TRANSITION_WEIGHT
     keep_labels: tuple[str, ...] = ("article",)
+    repair_pinyin: bool = True
+    repair_mojibake: bool = True
+    split_glued: bool = True
+    to_simplified: bool = False
 
 
 class _Explainer:
     """Builds reasons on demand from the page's features (recomputed per batch if needed)."""
 
-    def __init__(self, model: Model, texts: list[str], batch, probs, labels, changed, top):
-        self.model, self.texts, self.batch = model, texts, batch
-        self.probs, self.labels, self.changed, self.top = probs, labels, changed, top
+    def __init__(self, model: Model, text, starts, ends, batch, probs, labels, changed, top, repairs):
+        self.model, self.text, self.starts, self.ends, self.batch = model, text, starts, ends, batch
+        self.probs, self.labels, self.changed, self.top, self.repairs = probs, labels, changed, top, repairs
 
     def _batch_for(self, i: int):
         b = self.batch
         if b is not None and b.first <= i < b.first + len(b.stats):
             return b
-        # Recompute the batch holding paragraph i (only pages larger than BATCH_CHARS get here).
-        first = size = 0
-        for j, t in enumerate(self.texts):
-            size += len(t) + 1
-            if size >= BATCH_CHARS or j == len(self.texts) - 1:
-                if first <= i <= j:
-                    self.batch = _batch(first, self.texts[first:j + 1], self.model.matcher)
-                    return self.batch
-                first, size = j + 1, 0
+        # Only pages larger than one batch get here: recompute the batch holding paragraph i.
+        for b in batches(self.text, self.starts, self.ends, self.model.matcher):
+            if b.first <= i < b.first + len(b.stats):
+                self.batch = b
+                return b
         raise IndexError(i)
 
     def reason(self, i: int) -> str:
-        b = self._batch_for(i)
-        local = i - b.first
         label = int(self.labels[i])
         parts = [f"{LABELS[label]} {self.probs[i, label]:.2f}"]
+        if self.repairs.get(i):
+            parts.append(", ".join(self.repairs[i]))
+        b = self._batch_for(i)
+        local = i - b.first
         kw_pid, kw_start, kw_end, kw_cat = b.keywords
-        sel = np.flatnonzero(kw_pid == local)
         words: list[str] = []
-        for k in sel:
+        for k in np.flatnonzero(kw_pid == local):
             cat = self.model.matcher.categories[kw_cat[k]]
-            if cat.startswith("pattern:"):
-                continue
-            w = f"{b.joined[kw_start[k]:kw_end[k]]}({cat})"
-            if w not in words:
+            w = f"{b.text[kw_start[k]:kw_end[k]]}({cat})"
+            if not cat.startswith("pattern:") and w not in words:
                 words.append(w)
         if words:
             parts.append("keywords " + ", ".join(words[:REASON_KEYWORDS]))
         rows = np.flatnonzero(b.ngram_pid == local)
         if len(rows):
-            w = self.model.ngram_weights[b.ngram_hash[rows]]
-            contrib = (w[:, label] - w.mean(axis=1)) * b.ngram_val[rows]
+            w = self.model.ngram_rows(b.ngram_hash[rows])
+            contrib = w[:, label] - w.mean(axis=1)
             grams: list[str] = []
             for k in np.argsort(-contrib, kind="stable"):
                 if len(grams) >= REASON_NGRAMS or contrib[k] <= 0:
                     break
                 r = rows[k]
-                g = b.joined[b.ngram_pos[r]:b.ngram_pos[r] + b.ngram_len[r]]
+                g = b.text[b.ngram_pos[r]:b.ngram_pos[r] + b.ngram_len[r]]
                 if g.strip() and not any(g in o or o in g for o in grams):
                     grams.append(g)
             if grams:
@@ -109,31 +121,41 @@ class _Explainer:
         return "; ".join(parts)
 
 
-@dataclass(eq=False)
 class Paragraph:
-    """One paragraph of the page: its exact text and place, label, probabilities, decision."""
+    """One paragraph of the page: its text and place, label, probabilities, decision.
 
-    text: str
-    label: str
-    probs: dict[str, float]
-    kept: bool
-    index: int
-    start: int
-    end: int
-    _explainer: _Explainer | None = field(default=None, repr=False)
-    _reason: str | None = field(default=None, repr=False)
+    `text` is the page's text for this paragraph, after the repairs its `reason` reports
+    (none, for most paragraphs); ``start:end`` is its place in the input. `probs` (label ->
+    calibrated probability) and `reason` are computed when first read.
+    """
+
+    __slots__ = ("text", "label", "kept", "index", "start", "end", "_row", "_explainer", "_reason")
+
+    def __init__(self, text: str, label: str, probs, kept: bool, index: int = 0, start: int = 0,
+                 end: int = 0, explainer: _Explainer | None = None, reason: str | None = None):
+        self.text, self.label, self.kept = text, label, kept
+        self.index, self.start, self.end = index, start, end
+        self._row, self._explainer, self._reason = probs, explainer, reason
+
+    @property
+    def probs(self) -> dict[str, float]:
+        row = self._row
+        return row if isinstance(row, dict) else dict(zip(LABELS, (round(float(x), 4) for x in row)))
 
     @property
     def reason(self) -> str:
-        """Why: the label's probability, strongest keywords and n-grams, segmenter changes."""
+        """Why: the label's probability, repairs, strongest keywords and n-grams, segmenter changes."""
         if self._reason is None:
             self._reason = self._explainer.reason(self.index) if self._explainer else ""
         return self._reason
 
+    def __repr__(self) -> str:
+        return (f"Paragraph(index={self.index}, label={self.label!r}, kept={self.kept}, "
+                f"probs={self.probs}, text={self.text[:30]!r})")
+
     def to_dict(self) -> dict:
         return {"index": self.index, "start": self.start, "end": self.end, "text": self.text,
-                "label": self.label, "probs": {k: round(v, 4) for k, v in self.probs.items()},
-                "kept": self.kept, "reason": self.reason}
+                "label": self.label, "probs": self.probs, "kept": self.kept, "reason": self.reason}
 
 
 _WRAP_RE = re.compile(r"[ \t]*(?:\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])[ \t\u3000]*")
@@ -145,32 +167,48 @@ def _unwrap(text: str) -> str:
         before = text[m.start() - 1] if m.start() else ""
         after = text[m.end()] if m.end() < len(text) else ""
         return "" if (before > "\u2e80" or after > "\u2e80") else " "
-    return _WRAP_RE.sub(join, text)
+    return _WRAP_RE.sub(join, text.strip())
 
 
-@dataclass(eq=False)
 class Page:
     """The result of `Cleaner.clean`: every paragraph, and the kept article text."""
 
-    paragraphs: list[Paragraph]
+    def __init__(self, text: str = "", starts=(), ends=(), spans=(), labels=(), probs=None, kept=(),
+                 explainer: _Explainer | None = None, to_simplified: bool = False):
+        self._text, self._starts, self._ends, self._spans = text, starts, ends, spans
+        self._labels, self._probs, self._kept, self._explainer = labels, probs, kept, explainer
+        self._to_simplified = to_simplified
+        self._paragraphs: list[Paragraph] | None = None
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        if self._paragraphs is None:
+            t, ex = self._text, self._explainer
+            self._paragraphs = [
+                Paragraph(t[s:e], LABELS[lab], row, k, i, os, oe, ex)
+                for i, (s, e, (os, oe), lab, row, k) in enumerate(zip(
+                    self._starts.tolist(), self._ends.tolist(), self._spans, self._labels.tolist(),
+                    self._probs if self._probs is not None else [], self._kept.tolist()))]
+        return self._paragraphs
 
     @property
     def text(self) -> str:
-        """The kept paragraphs, stripped, joined by newlines."""
-        return "\n".join(_unwrap(p.text.strip()) if "\n" in p.text.strip() or "\r" in p.text.strip()
-                         else p.text.strip() for p in self.paragraphs if p.kept)
+        """The kept paragraphs, stripped (hard wraps joined), one per line."""
+        t = self._text
+        kept = np.flatnonzero(self._kept) if len(self._kept) else []
+        parts = [t[self._starts[i]:self._ends[i]].strip() for i in kept]
+        article = "\n".join(_unwrap(p) if "\n" in p or "\r" in p else p for p in parts)
+        return to_simplified(article) if self._to_simplified else article
 
     @property
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys(LABELS, 0)
-        for p in self.paragraphs:
-            out[p.label] += 1
-        return out
+        counts = np.bincount(np.asarray(self._labels, dtype=np.int64), minlength=len(LABELS))
+        return {lab: int(c) for lab, c in zip(LABELS, counts)}
 
     @property
     def is_spam(self) -> bool:
         """True when any paragraph is labeled spam: the page carries injected promotion."""
-        return any(p.label == "spam" for p in self.paragraphs)
+        return bool(self.counts["spam"])
 
 
 @lru_cache(maxsize=4)
@@ -179,7 +217,7 @@ def _load_model(path: str) -> Model:
 
 
 class Cleaner:
-    """Cleans pages with one model. Thread-safe for reading; cheap to share."""
+    """Cleans pages with one model. Safe to share between threads; cheap to copy to workers."""
 
     def __init__(self, model: Model, options: Options | None = None):
         self.model = model
@@ -193,26 +231,79 @@ class Cleaner:
         model = _load_model(str(Path(path) if path else default_model_path()))
         return cls(model, replace(Options(), **options))
 
+    def _split_glued(self, text: str, starts: np.ndarray, ends: np.ndarray):
+        """Cut paragraphs at `repair.glued_boundaries`; one regex pass finds the candidates."""
+        hits = [m.start() for m in repair.GLUE_MARKER_RE.finditer(text)]
+        if not hits:
+            return starts, ends
+        where = np.searchsorted(starts, hits, side="right") - 1
+        inside = np.unique(where[(where >= 0) & (np.asarray(hits) > starts[np.maximum(where, 0)])])
+        cuts = {int(i): repair.glued_boundaries(text[starts[i]:ends[i]]) for i in inside.tolist()}
+        cuts = {i: c for i, c in cuts.items() if c}
+        if not cuts:
+            return starts, ends
+        out_s, out_e = [], []
+        for i, (s, e) in enumerate(zip(starts.tolist(), ends.tolist())):
+            for a, b in zip([0, *cuts.get(i, [])], [*cuts.get(i, []), e - s]):
+                piece = text[s + a:s + b]
+                if piece.strip():  # later pieces lose the spaces around the cut
+                    out_s.append(s + a + (len(piece) - len(piece.lstrip()) if a else 0))
+                    out_e.append(s + a + len(piece.rstrip()))
+        return np.array(out_s, dtype=np.int64), np.array(out_e, dtype=np.int64)
+
+    def _repairs(self, text: str, starts: np.ndarray, ends: np.ndarray):
+        """Repaired paragraph texts (or None when nothing changed) and per-paragraph notes."""
+        o = self.options
+        pinyin = o.repair_pinyin and ("(" in text or "（" in text) and _HAS_TONE.search(text)
+        moji = o.repair_mojibake and repair.mojibake_status(text) != repair.OK
+        if not (pinyin or moji):
+            return None, {}, []
+        texts = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+        notes: dict[int, list[str]] = {}
+        flagged = []
+        changed = False
+        for i, t in enumerate(texts):
+            if pinyin and ("(" in t or "（" in t):
+                fixed, count = repair.strip_pinyin(t)
+                if count:
+                    texts[i], changed = fixed, True
+                    notes.setdefault(i, []).append(f"repaired: {count} pinyin annotation(s) removed")
+            if moji:
+                fixed, action = repair.fix_mojibake(texts[i])
+                if action == repair.REPAIRED:
+                    texts[i], changed = fixed, True
+                    notes.setdefault(i, []).append("repaired: mojibake (UTF-8 read as GBK) re-decoded")
+                elif action == repair.FLAGGED:
+                    flagged.append(i)
+                    notes.setdefault(i, []).append("flagged: unreadable mojibake, not kept")
+        return (texts if changed else None), notes, flagged
+
     def clean(self, text: str) -> Page:
-        spans = split_paragraphs(text)
-        texts = [text[s:e] for s, e in spans]
-        if not texts:
-            return Page([])
-        scores, kept_batches, _ = self.model.score_page(texts)
+        codes = codes_of(text)
+        starts, ends = paragraph_bounds(text, codes)
+        if not len(starts):
+            return Page(text, starts, ends, [], np.zeros(0, np.int64), np.zeros((0, 4)), np.zeros(0, bool))
+        if self.options.split_glued:
+            starts, ends = self._split_glued(text, starts, ends)
+        spans = list(zip(starts.tolist(), ends.tolist()))
+        repaired, notes, flagged = self._repairs(text, starts, ends)
+        if repaired is not None:  # features and output use the repaired text
+            text, starts, ends = page_of(repaired)
+            codes = None
+        scores, batch = self.model.score_page(text, starts, ends, codes)
         probs = self.model.probabilities(scores)
         seg = segment(probs, self._priors, self.model.transitions, self.model.start,
-                      self.options.confident, self.options.transition_weight)
+                      self.options.confident, self.options.transition_weight, self.options.article_confident)
         labels = seg.labels
-        top = probs.argmax(axis=1)
-        explainer = _Explainer(self.model, texts, kept_batches[0] if kept_batches else None,
-                               probs, labels, seg.changed, top)
-        keep = self._keep[labels]
-        rows = probs.round(4).tolist()
-        paragraphs = [
-            Paragraph(t, LABELS[lab], dict(zip(LABELS, row)), bool(k), i, s, e, explainer)
-            for i, (t, (s, e), lab, row, k) in enumerate(zip(texts, spans, labels.tolist(), rows, keep.tolist()))
-        ]
-        return Page(paragraphs)
+        if flagged:
+            labels[flagged] = NAVIGATION
+        if (labels == SPAM).any():
+            for i in propagate_spam([text[s:e] for s, e in zip(starts.tolist(), ends.tolist())], labels):
+                notes.setdefault(i, []).append("segmenter: its text is a brand found in spam paragraphs")
+        explainer = _Explainer(self.model, text, starts, ends, batch, probs, labels, seg.changed,
+                               probs.argmax(axis=1), notes)
+        return Page(text, starts, ends, spans, labels, probs, self._keep[labels], explainer,
+                    self.options.to_simplified)
 
     def clean_many(self, texts: Iterable[str]) -> Iterator[Page]:
         for t in texts:

@@ -152,7 +152,7 @@ def evaluate(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL fi
     pages = read_labeled(labeled)
     cl = _cleaner(model)
     gold = [lab for p in pages for lab in p.labels]
-    tops, segs = predict_pages(cl.model, pages, cl.options.confident, cl.options.transition_weight)
+    tops, segs = predict_pages(cl.model, pages, cl.options)
     typer.echo(f"{len(pages)} pages, {len(gold)} paragraphs")
     typer.echo("classifier alone:")
     typer.echo(format_report(report(gold, tops)))
@@ -160,9 +160,79 @@ def evaluate(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL fi
     typer.echo(format_report(report(gold, segs)))
 
 
+@app.command()
+def keywords(model: Optional[Path] = typer.Argument(None, help="Model file (default: the shipped model)."),
+             top: int = typer.Option(15, help="Keywords to list per label.")) -> None:
+    """List the model's strongest mined and user keywords per category."""
+    from .keywords import strongest
+    from .model import Model
+    from .cleaner import default_model_path
+
+    m = Model.load(model or default_model_path())
+    for cat, kws in strongest(m.keywords, top).items():
+        typer.echo(f"{cat}: " + "  ".join(f"{k[0]}({k[2]:.1f})" if len(k) > 2 else f"{k[0]}(user)" for k in kws))
+
+
+@app.command()
+def label(files: List[str] = typer.Argument(..., help="Page text files to pre-label."),
+          out: Path = typer.Option(..., "--output", "-o", help="LABELING.md JSONL file to write."),
+          uncertain: float = typer.Option(0.8, help="Mark paragraphs whose top probability is below this."),
+          model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP)) -> None:
+    """Write pages in the LABELING.md format, pre-filled with the model's labels, for a person to correct."""
+    from .textio import read_input
+
+    cl = _cleaner(model)
+    lines, marked, total = [], 0, 0
+    for f in files:
+        text, _ = read_input(f)
+        page = cl.clean(text)
+        paras = []
+        for p in page.paragraphs:
+            item = {"text": p.text, "label": p.label, "probs": {k: round(v, 3) for k, v in p.probs.items()}}
+            if max(p.probs.values()) < uncertain:
+                item["check"] = True
+                marked += 1
+            paras.append(item)
+        total += len(paras)
+        lines.append(json.dumps({"id": Path(f).stem if f != "-" else "stdin", "source": f, "paragraphs": paras},
+                                ensure_ascii=False))
+    _write(out, "".join(line + "\n" for line in lines), files)
+    typer.echo(f"wrote {out}: {len(lines)} pages, {total} paragraphs, {marked} marked \"check\" (least certain)")
+
+
+@app.command()
+def check(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files or directories.")) -> None:
+    """Count pages and paragraphs per file, label and script; report every problem with file:line."""
+    from .labeled import check_labeled
+
+    counts, problems = check_labeled(labeled)
+    header = f"{'file':<26}{'pages':>6}{'paras':>7}" + "".join(f"{c[:5]:>7}" for c in ("article", "navigation", "ad", "spam")) + f"{'simp':>7}{'trad':>7}"
+    typer.echo(header)
+    tot = {"pages": 0, "paragraphs": 0}
+    from collections import Counter
+
+    labs, scripts = Counter(), Counter()
+    for name, c in counts.items():
+        typer.echo(f"{name:<26}{c['pages']:>6}{c['paragraphs']:>7}" + "".join(f"{c['labels'][k]:>7}" for k in ("article", "navigation", "ad", "spam"))
+                   + f"{c['script']['simplified']:>7}{c['script']['traditional']:>7}")
+        tot["pages"] += c["pages"]
+        tot["paragraphs"] += c["paragraphs"]
+        labs.update(c["labels"])
+        scripts.update(c["script"])
+    typer.echo(f"{'total':<26}{tot['pages']:>6}{tot['paragraphs']:>7}" + "".join(f"{labs[k]:>7}" for k in ("article", "navigation", "ad", "spam"))
+               + f"{scripts['simplified']:>7}{scripts['traditional']:>7}")
+    for p in problems:
+        typer.echo(p)
+    if problems:
+        typer.echo(f"webspam: {len(problems)} problem(s) found", err=True)
+        raise typer.Exit(1)
+
+
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns (not raises) Exit codes in this mode
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except WebspamError as exc:
         typer.echo(f"webspam: {exc}", err=True)
         sys.exit(EXIT_USER_ERROR)

@@ -61,11 +61,13 @@ PATTERNS: dict[str, list[str]] = {
     "icp": ["icp", "备案", "网安备", "公安机关"],
     "copyright": ["©", "(c)", "copyright", "版权所有", "all rights reserved"],
     "place_list": [f"{a}{b}" for a in "县市区旗州" for b in ("|", " |", "_", "、", ",", " ")],
+    "ref": ["[0]", "[00]", "[000]"],  # numbered references
 }
 
 STAT_NAMES = (("chars",) + CLASS_NAMES + ("ends_sent", "bullet", "indent", "tokens")
               + tuple(f"kw_{c}" for c in CATEGORIES) + tuple(PATTERNS))
 _S = {name: i for i, name in enumerate(STAT_NAMES)}
+_CLASS_COLS = [_S[name] for name in CLASS_NAMES]
 
 
 def pattern_keywords() -> list[tuple[str, str]]:
@@ -98,19 +100,22 @@ def class_table() -> np.ndarray:
 
 @dataclass
 class Batch:
-    """Features of paragraphs ``first .. first+len(stats)-1`` of a page."""
+    """Features of paragraphs ``first .. first+len(stats)-1`` of a page.
+
+    Offsets (`ngram_pos`, keyword starts and ends) are absolute positions in `text`."""
 
     first: int
     stats: np.ndarray        # (n, len(STAT_NAMES)) float32 counts
     ngram_pid: np.ndarray    # paragraph index (within the batch) of each n-gram occurrence
     ngram_hash: np.ndarray   # hashed feature index
     ngram_val: np.ndarray    # weight of the occurrence
-    ngram_pos: np.ndarray    # start offset in `joined`
+    ngram_pos: np.ndarray    # start offset in `text`
     ngram_len: np.ndarray    # order
-    joined: str              # the batch's stripped paragraphs joined by "\n"
-    starts: np.ndarray       # offset of each paragraph in `joined`
+    order_bounds: list       # [(lo, hi)] of each n-gram order's rows (paragraph-sorted inside)
+    paragraph_scale: np.ndarray  # per paragraph: the weight of each of its n-gram occurrences
     keywords: tuple          # (paragraph, start, end, category index) arrays of lexicon matches
-    stripped: list           # the paragraphs' stripped text
+    fingerprint: np.ndarray  # per paragraph: identifies its stripped, folded text (for repetition)
+    text: str                # the page text the offsets point into
 
 
 def _hash(folded: np.ndarray, n: int) -> np.ndarray:
@@ -123,84 +128,103 @@ def _hash(folded: np.ndarray, n: int) -> np.ndarray:
     return (k & np.uint64(N_HASH - 1)).astype(np.int32)
 
 
-def _batch(first: int, texts: Sequence[str], matcher: Matcher) -> Batch:
-    stripped = [t.strip() for t in texts]  # features ignore indentation; `indent` keeps it
-    joined = "\n".join(stripped)
-    lens = np.fromiter((len(s) for s in stripped), dtype=np.int64, count=len(stripped))
-    starts = np.zeros(len(lens), dtype=np.int64)
-    np.cumsum(lens[:-1] + 1, out=starts[1:])
-    raw = codes_of(joined)
-    folded = fold_codes(raw)
-    folded_str = folded.tobytes().decode("utf-32-le", "surrogatepass")
-    n = len(lens)
-    pid = np.repeat(np.arange(n, dtype=np.int32), lens + 1)[:len(raw)]
-    sep = np.zeros(len(raw), dtype=bool)
-    ends = starts + lens
-    sep[ends[ends < len(raw)]] = True  # the "\n" joiners
+def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: int, last: int,
+           matcher: Matcher) -> Batch:
+    """Features of paragraphs first..last-1, whose spans are ``starts[i]:ends[i]`` of `text`."""
+    n = last - first
+    lo, hi = (int(starts[first]), int(ends[last - 1])) if n else (0, 0)
+    raw = codes[lo:hi]
+    s, e = starts[first:last] - lo, ends[first:last] - lo
+    classes = np.take(class_table(), raw, mode="clip")  # code points past the table: CJK planes
+    solid = np.concatenate(([0], np.cumsum((classes & SPACE) == 0)))
+    # Stripped bounds: features ignore a paragraph's leading and trailing space.
+    ss = np.searchsorted(solid, solid[s] + 1, side="left") - 1
+    se = np.searchsorted(solid, solid[e], side="left")
+    lens = np.maximum(se - ss, 0)
+    ss = np.where(lens > 0, ss, s)
+    total = int(lens.sum())
+    ids = np.repeat(np.arange(n, dtype=np.int32), lens)
+    pos = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(ss, lens)
+    pid = np.full(len(raw), -1, dtype=np.int32)
+    pid[pos] = ids
 
     stats = np.zeros((n, len(STAT_NAMES)), dtype=np.float32)
     stats[:, 0] = lens
-    classes = class_table()[np.minimum(raw, LUT_SIZE - 1)]
-    classes[sep] = 0
-    for bit, name in enumerate(CLASS_NAMES):
-        mask = (classes & (1 << bit)) != 0
-        if mask.any():
-            stats[:, _S[name]] = np.bincount(pid[mask], minlength=n)[:n]
-    nonempty = lens > 0
-    first_cls = classes[np.minimum(starts, max(len(raw) - 1, 0))] if len(raw) else np.zeros(n, np.uint16)
-    last_cls = classes[np.maximum(ends - 1, 0)] if len(raw) else np.zeros(n, np.uint16)
-    stats[:, _S["ends_sent"]] = nonempty & ((last_cls & SENT_END) != 0)
-    stats[:, _S["bullet"]] = nonempty & ((first_cls & BULLET) != 0)
-    stats[:, _S["indent"]] = np.fromiter((len(t) - len(t.lstrip()) for t in texts), dtype=np.float32, count=n)
-    space = (classes & SPACE) != 0
-    if len(raw) > 1:  # tokens = runs of non-space characters
-        run_start = ~space & ~sep
-        run_start[1:] &= space[:-1] | sep[:-1]
-        stats[:, _S["tokens"]] = np.bincount(pid[run_start], minlength=n)[:n]
+    cls = classes[pos]
+    if total:  # all class counts at once: unpack the class bits, sum them per paragraph
+        bits = np.unpackbits(cls.view(np.uint8).reshape(-1, 2), axis=1, bitorder="little")
+        sums = np.add.reduceat(bits[:, :len(CLASS_NAMES)], np.minimum(np.cumsum(lens) - lens, total - 1), axis=0)
+        stats[:, _CLASS_COLS] = np.where(lens[:, None] > 0, sums, 0)
+    if len(raw):
+        stats[:, _S["ends_sent"]] = (lens > 0) & ((classes[np.maximum(se - 1, 0)] & SENT_END) != 0)
+        stats[:, _S["bullet"]] = (lens > 0) & ((classes[np.minimum(ss, len(raw) - 1)] & BULLET) != 0)
+    stats[:, _S["indent"]] = ss - s
+    solid_in = (cls & SPACE) == 0
+    run_start = solid_in.copy()  # tokens = runs of non-space characters
+    run_start[1:] &= ~(solid_in[:-1] & (ids[1:] == ids[:-1]))
+    stats[:, _S["tokens"]] = np.bincount(ids[run_start], minlength=n)[:n]
 
-    kw_start, kw_end, kw_cat = (np.array(x, dtype=np.int64) for x in matcher.find(folded_str))
+    folded = fold_codes(raw)
+    kw_start, kw_end, kw_cat = matcher.find(folded.tobytes().decode("utf-32-le", "surrogatepass"))
     if len(kw_start):
-        inside = pid[kw_start] == pid[kw_end - 1]  # no match across paragraphs
+        inside = (pid[kw_start] >= 0) & (pid[kw_start] == pid[kw_end - 1])  # within one paragraph
         kw_start, kw_end, kw_cat = kw_start[inside], kw_end[inside], kw_cat[inside]
     kw_pid = pid[kw_start]
     if len(kw_start):
         columns = np.array([_S[c] for c in matcher.columns], dtype=np.int64)
         np.add.at(stats, (kw_pid, columns[kw_cat]), 1)
-    keywords = (kw_pid, kw_start, kw_end, kw_cat)
+    keywords = (kw_pid, kw_start + lo, kw_end + lo, kw_cat)
 
     pids, hashes, poss, orders = [], [], [], []
     for order in NGRAM_ORDERS:
         if len(folded) < order:
             continue
-        valid = ~sep[: len(sep) - order + 1]
-        for i in range(1, order):
-            valid &= ~sep[i: len(sep) - order + 1 + i]
-        idx = np.flatnonzero(valid)
-        pids.append(pid[idx])
+        head, tail = pid[: len(pid) - order + 1], pid[order - 1:]
+        idx = np.flatnonzero((head >= 0) & (head == tail))
+        pids.append(head[idx])
         hashes.append(_hash(folded, order)[idx])
-        poss.append(idx)
+        poss.append(idx + lo)
         orders.append(np.full(len(idx), order, dtype=np.int8))
+    sizes = np.cumsum([0] + [len(x) for x in pids])
+    order_bounds = list(zip(sizes[:-1].tolist(), sizes[1:].tolist()))
     if pids:
         ngram_pid = np.concatenate(pids)
-        count = np.bincount(ngram_pid, minlength=n).astype(np.float32)
-        ngram_val = (1.0 / np.sqrt(np.maximum(count, 1.0)))[ngram_pid]
-        batch_ngrams = (ngram_pid, np.concatenate(hashes), ngram_val, np.concatenate(poss), np.concatenate(orders))
+        count = np.bincount(ngram_pid, minlength=n)[:n].astype(np.float32)
+        scale = (1.0 / np.sqrt(np.maximum(count, 1.0))).astype(np.float32)
+        ngram_hash = np.concatenate(hashes)
+        batch_ngrams = (ngram_pid, ngram_hash, scale[ngram_pid], np.concatenate(poss), np.concatenate(orders))
+        # A bag of n-gram hashes plus the length identifies a paragraph's text for repetition.
+        fingerprint = np.bincount(ngram_pid, weights=ngram_hash * 1.0 + 0.5, minlength=n)[:n] + lens * 1e12
     else:
-        e = np.zeros(0, dtype=np.int32)
-        batch_ngrams = (e, e, e.astype(np.float32), e.astype(np.int64), e.astype(np.int8))
-    return Batch(first, stats, *batch_ngrams, joined, starts, keywords, stripped)
+        empty = np.zeros(0, dtype=np.int32)
+        scale = np.ones(n, dtype=np.float32)
+        batch_ngrams = (empty, empty, empty.astype(np.float32), empty.astype(np.int64), empty.astype(np.int8))
+        fingerprint = lens * 1e12
+    return Batch(first, stats, *batch_ngrams, order_bounds, scale, keywords, fingerprint.astype(np.float64), text)
 
 
-def batches(texts: Sequence[str], matcher: Matcher) -> Iterator[Batch]:
-    """Features of `texts` (a page's paragraphs in order), `BATCH_CHARS` at a time."""
-    first, size = 0, 0
-    for i, t in enumerate(texts):
-        size += len(t) + 1
-        if size >= BATCH_CHARS:
-            yield _batch(first, texts[first:i + 1], matcher)
-            first, size = i + 1, 0
-    if first < len(texts) or not texts:
-        yield _batch(first, texts[first:], matcher)
+def batches(text: str, starts: np.ndarray, ends: np.ndarray, matcher: Matcher,
+            codes: np.ndarray | None = None) -> Iterator[Batch]:
+    """Features of the paragraphs ``text[starts[i]:ends[i]]``, `BATCH_CHARS` characters at a time."""
+    if codes is None:
+        codes = codes_of(text)
+    n = len(starts)
+    first = 0
+    while first < n or (n == 0 and first == 0):
+        last = int(np.searchsorted(ends, starts[first] + BATCH_CHARS, side="right")) if n else 0
+        last = min(max(last, first + 1), n)
+        yield _batch(text, codes, starts, ends, first, last, matcher)
+        if n == 0:
+            return
+        first = last
+
+
+def page_of(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray]:
+    """A page text and paragraph spans for given paragraph texts (joined by newlines)."""
+    text = "\n".join(texts)
+    lens = np.array(list(map(len, texts)), dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(lens + 1)[:-1])) if len(lens) else lens
+    return text, starts, starts + lens
 
 
 # ---------------------------------------------------------------- page context
@@ -214,30 +238,25 @@ def _log(x):
     return np.log1p(np.maximum(x, 0)).astype(np.float32)
 
 
-def _layout(stats: np.ndarray) -> dict[str, np.ndarray]:
-    s = {name: stats[:, i] for i, name in enumerate(STAT_NAMES)}
-    n = np.maximum(s["chars"], 1.0)
-    f: dict[str, np.ndarray] = {"log_chars": _log(s["chars"]) / 5}
-    bins = np.digitize(s["chars"], LEN_BINS, right=True)
-    for b in range(len(LEN_BINS) + 1):
-        f[f"len_bin{b}"] = (bins == b).astype(np.float32)
-    for name in ("cjk", "digit", "latin", "space", "punct", "sep", "bad"):
-        f[f"{name}_ratio"] = s[name] / n
-    for name in ("sent_end", "comma", "sep", "quote"):
-        f[f"{name}_log"] = _log(s[name])
-        f[f"{name}_density"] = np.minimum(s[name] / n * 20, 3)
-    f["ends_sent"] = s["ends_sent"]
-    f["bullet"] = s["bullet"]
-    f["indent"] = (s["indent"] > 0).astype(np.float32)
-    f["indent_log"] = _log(s["indent"])
-    f["tokens_log"] = _log(s["tokens"])
-    f["token_chars_log"] = _log(s["chars"] / np.maximum(s["tokens"], 1))
-    for c in CATEGORIES:
-        f[f"kw_{c}"] = _log(s[f"kw_{c}"])
-        f[f"kw_{c}_density"] = np.minimum(s[f"kw_{c}"] / n * 10, 3)
-    for p in PATTERNS:
-        f[p] = _log(s[p])
-    return f
+_RATIO = ("cjk", "digit", "latin", "space", "punct", "sep", "bad")
+_DENSITY = ("sent_end", "comma", "sep", "quote")
+_FLAGS = ("ends_sent", "bullet")
+_LOGGED = ("indent", "tokens") + tuple(f"kw_{c}" for c in CATEGORIES) + tuple(PATTERNS)
+_KW_DENSITY = tuple(f"kw_{c}" for c in CATEGORIES)
+_NEIGHBOURS = (("prev", 1), ("next", -1), ("prev2", 2), ("next2", -2))
+_OWN = ("prose", "log_chars", "bullet", "spam_kw", "nav_kw", "sent", "short", "meta")
+_CONTEXT = ("rel_pos", "pos_log", "pos_from_end_log", "repeated_log", "prose", "rel_len_log", "rel_len_rank",
+            "in_main_block", "dist_main_block", "after_main_block", "before_main_block", "dist_next_prose",
+            "dist_prev_prose", "inside_body", "page_prose_log", "indent_flag", "token_chars_log",
+            "headline_candidate", "script_gap")
+DENSE_NAMES = (["log_chars"] + [f"len_bin{b}" for b in range(len(LEN_BINS) + 1)]
+               + [f"{x}_ratio" for x in _RATIO] + [f"{x}_log" for x in _DENSITY] + [f"{x}_density" for x in _DENSITY]
+               + list(_FLAGS) + [f"{x}_log" for x in _LOGGED] + [f"{x}_density" for x in _KW_DENSITY]
+               + list(_CONTEXT) + [f"{side}_{name}" for side, _ in _NEIGHBOURS for name in _OWN])
+
+
+def _cols(names) -> list[int]:
+    return [_S[x] for x in names]
 
 
 MAIN_BLOCK_GAP = 8  # prose paragraphs at most this many paragraphs apart join the main block
@@ -273,58 +292,109 @@ def _distance_to(mask: np.ndarray, n: int) -> np.ndarray:
     return np.minimum(np.abs(where[k] - idx), np.abs(where[k0] - idx)).astype(np.float64)
 
 
-def dense_features(stats: np.ndarray, folded_texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
-    """The dense feature matrix of a page from its paragraph `stats`, and the column names."""
+def dense_features(stats: np.ndarray, fingerprint: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The dense feature matrix (n, len(DENSE_NAMES)) of a page from its paragraph `stats`
+    and text fingerprints (for repetition), filled block by block."""
     n = len(stats)
-    f = _layout(stats)
-    s = {name: stats[:, i] for i, name in enumerate(STAT_NAMES)}
-    idx = np.arange(n, dtype=np.float32)
-    f["rel_pos"] = idx / max(n - 1, 1)
-    f["pos_log"] = _log(idx) / 5
-    f["pos_from_end_log"] = _log(n - 1 - idx) / 5
-    counts: dict[str, int] = {}
-    for t in folded_texts:
-        counts[t] = counts.get(t, 0) + 1
-    f["repeated_log"] = _log(np.fromiter((counts[t] - 1 for t in folded_texts), dtype=np.float32, count=n))
+    out = np.zeros((n, len(DENSE_NAMES)), dtype=np.float32)
+    if not n:
+        return out, list(DENSE_NAMES)
+    chars = stats[:, 0]
+    nn = np.maximum(chars, 1.0)[:, None]
+    c = 0
 
-    prose = (s["chars"] >= PROSE_MIN_CHARS) & (s["sent_end"] + s["comma"] >= 2) & (s["cjk"] >= 0.5 * s["chars"])
+    def put(block):
+        nonlocal c
+        block = np.asarray(block, dtype=np.float32)
+        width = 1 if block.ndim == 1 else block.shape[1]
+        out[:, c:c + width] = block.reshape(n, width)
+        c += width
+
+    log_chars = _log(chars) / 5
+    put(log_chars)
+    bins = np.digitize(chars, LEN_BINS, right=True)
+    put(bins[:, None] == np.arange(len(LEN_BINS) + 1)[None])
+    put(stats[:, _cols(_RATIO)] / nn)
+    put(_log(stats[:, _cols(_DENSITY)]))
+    put(np.minimum(stats[:, _cols(_DENSITY)] / nn * 20, 3))
+    put(stats[:, _cols(_FLAGS)])
+    put(_log(stats[:, _cols(_LOGGED)]))
+    put(np.minimum(stats[:, _cols(_KW_DENSITY)] / nn * 10, 3))
+
+    idx = np.arange(n)
+    sent, comma, cjk = stats[:, _S["sent_end"]], stats[:, _S["comma"]], stats[:, _S["cjk"]]
+    prose = (chars >= PROSE_MIN_CHARS) & (sent + comma >= 2) & (cjk >= 0.5 * chars)
+    _, inverse, counts = np.unique(fingerprint, return_inverse=True, return_counts=True)
+    repeated = counts[inverse].astype(np.float32) - 1
     where = np.flatnonzero(prose)
-    if len(where):
-        nxt_i = np.searchsorted(where, np.arange(n), side="left")
-        nxt = np.where(nxt_i < len(where), where[np.minimum(nxt_i, len(where) - 1)] - np.arange(n), CONTEXT_CAP)
-        prv_i = np.searchsorted(where, np.arange(n), side="right") - 1
-        prv = np.where(prv_i >= 0, np.arange(n) - where[np.maximum(prv_i, 0)], CONTEXT_CAP)
-        inside = (np.arange(n) >= where[0]) & (np.arange(n) <= where[-1])
-    else:
-        nxt = prv = np.full(n, CONTEXT_CAP)
-        inside = np.zeros(n, dtype=bool)
-    f["prose"] = prose.astype(np.float32)
-    # Page-relative size: real pages differ in how long their paragraphs run.
-    chars = s["chars"]
-    f["rel_len_log"] = _log(chars) - _log(np.full(n, chars.max() if n else 0.0))
-    f["rel_len_rank"] = (np.argsort(np.argsort(chars, kind="stable"), kind="stable") / max(n - 1, 1)).astype(np.float32)
     block = main_block(prose, chars)
-    f["in_main_block"] = block.astype(np.float32)
-    dist_block = _distance_to(block, n)
-    f["dist_main_block"] = _log(np.minimum(dist_block, CONTEXT_CAP))
-    f["after_main_block"] = ((np.arange(n) > (np.flatnonzero(block)[-1] if block.any() else n)) ).astype(np.float32)
-    f["before_main_block"] = ((np.arange(n) < (np.flatnonzero(block)[0] if block.any() else -1))).astype(np.float32)
-    f["dist_next_prose"] = _log(np.minimum(nxt, CONTEXT_CAP))
-    f["dist_prev_prose"] = _log(np.minimum(prv, CONTEXT_CAP))
-    f["inside_body"] = inside.astype(np.float32)
-    f["page_prose_log"] = np.full(n, _log(len(where)), dtype=np.float32)
-    spam_kw = ((s["kw_gambling"] + s["kw_adult"] + s["kw_spam"]) > 0).astype(np.float32)
-    nav_kw = (s["kw_navigation"] > 0).astype(np.float32)
-    own = {"prose": prose.astype(np.float32), "log_chars": f["log_chars"], "bullet": s["bullet"],
-           "spam_kw": spam_kw, "nav_kw": nav_kw, "sent": (s["sent_end"] > 0).astype(np.float32),
-           "short": (s["chars"] <= 12).astype(np.float32)}
-    for side, shift in (("prev", 1), ("next", -1), ("prev2", 2), ("next2", -2)):
-        for name, col in own.items():
-            shifted = np.zeros(n, dtype=np.float32)
-            if shift > 0:
-                shifted[shift:] = col[:-shift] if n > shift else shifted[shift:]
-            else:
-                shifted[:shift] = col[-shift:] if n > -shift else shifted[:shift]
-            f[f"{side}_{name}"] = shifted
-    names = list(f)
-    return np.column_stack([f[k] for k in names]).astype(np.float32) if n else np.zeros((0, len(names)), np.float32), names
+    in_block = np.flatnonzero(block)
+    nxt = _distance_after(where, n)
+    prv = _distance_before(where, n)
+    inside = (idx >= where[0]) & (idx <= where[-1]) if len(where) else np.zeros(n, dtype=bool)
+    tokens = stats[:, _S["tokens"]]
+    context = [idx / max(n - 1, 1), _log(idx) / 5, _log(n - 1 - idx) / 5, _log(repeated), prose,
+               _log(chars) - _log(chars.max()), np.argsort(np.argsort(chars, kind="stable"), kind="stable") / max(n - 1, 1),
+               block, _log(np.minimum(_distance_to(block, n), CONTEXT_CAP)),
+               idx > (in_block[-1] if len(in_block) else n), idx < (in_block[0] if len(in_block) else -1),
+               _log(np.minimum(nxt, CONTEXT_CAP)), _log(np.minimum(prv, CONTEXT_CAP)), inside,
+               np.full(n, np.log1p(len(where))), stats[:, _S["indent"]] > 0, _log(chars / np.maximum(tokens, 1)),
+               headline_candidate(stats, in_block[0] if len(in_block) else -1),
+               np.abs(cjk / np.maximum(chars, 1) - _block_cjk_share(cjk, chars, block))]
+    put(np.column_stack(context))
+
+    spam_kw = (stats[:, _cols(("kw_gambling", "kw_adult", "kw_spam"))].sum(axis=1) > 0)
+    own = np.column_stack([prose, log_chars, stats[:, _S["bullet"]], spam_kw, stats[:, _S["kw_navigation"]] > 0,
+                           sent > 0, chars <= 12, (stats[:, _S["date"]] + stats[:, _S["time"]]) > 0]).astype(np.float32)
+    for _, shift in _NEIGHBOURS:
+        shifted = np.zeros_like(own)
+        if shift > 0:
+            shifted[shift:] = own[:-shift]
+        else:
+            shifted[:shift] = own[-shift:]
+        put(shifted)
+    assert c == len(DENSE_NAMES)
+    return out, list(DENSE_NAMES)
+
+
+def _block_cjk_share(cjk: np.ndarray, chars: np.ndarray, block: np.ndarray) -> float:
+    """Share of CJK characters in the main block (the page's own script mix); 1 without one."""
+    total = chars[block].sum()
+    return float(cjk[block].sum() / total) if total else 1.0
+
+
+HEADLINE_WINDOW = 6  # paragraphs before the main block searched for its headline
+
+
+def headline_candidate(stats: np.ndarray, block_start: int) -> np.ndarray:
+    """1 for the likeliest headline: the longest plain line (no bullet, date or sentence end,
+    at least 6 characters, mostly CJK) among the HEADLINE_WINDOW paragraphs before the main block."""
+    n = len(stats)
+    flag = np.zeros(n, dtype=np.float32)
+    lo = max(block_start - HEADLINE_WINDOW, 0)
+    if block_start <= 0:
+        return flag
+    w = stats[lo:block_start]
+    chars = w[:, _S["chars"]]
+    plain = ((chars >= 6) & (w[:, _S["bullet"]] == 0) & (w[:, _S["date"]] + w[:, _S["time"]] == 0)
+             & (w[:, _S["ends_sent"]] == 0) & (w[:, _S["cjk"]] >= 0.5 * chars) & (w[:, _S["sep"]] <= 1))
+    if plain.any():
+        flag[lo + int(np.argmax(np.where(plain, chars, -1)))] = 1.0
+    return flag
+
+
+def _distance_after(where: np.ndarray, n: int) -> np.ndarray:
+    """Paragraphs from each paragraph to the next index in `where` (CONTEXT_CAP if none)."""
+    if not len(where):
+        return np.full(n, CONTEXT_CAP)
+    idx = np.arange(n)
+    k = np.searchsorted(where, idx, side="left")
+    return np.where(k < len(where), where[np.minimum(k, len(where) - 1)] - idx, CONTEXT_CAP)
+
+
+def _distance_before(where: np.ndarray, n: int) -> np.ndarray:
+    if not len(where):
+        return np.full(n, CONTEXT_CAP)
+    idx = np.arange(n)
+    k = np.searchsorted(where, idx, side="right") - 1
+    return np.where(k >= 0, idx - where[np.maximum(k, 0)], CONTEXT_CAP)

@@ -57,13 +57,17 @@ def log_odds(counts: dict[str, Counter], prior: Counter) -> dict[str, list[tuple
     return out
 
 
-def mine_keywords(texts: Sequence[str], labels: Sequence[str]) -> list[tuple[str, str, float]]:
-    """(word, category, z-score) for the strongest words of each label, deterministic."""
+def mine_keywords(texts: Sequence[str], labels: Sequence[str],
+                  weights: Sequence[float] | None = None) -> list[tuple[str, str, float]]:
+    """(word, category, z-score) for the strongest words of each label, deterministic.
+    A paragraph counts `weights[i]` times (user labels given --weight count more)."""
     per_label: dict[str, Counter] = {lab: Counter() for lab in LABEL_CATEGORY}
     prior: Counter = Counter()
-    for words, lab in zip(_words(texts), labels):
-        per_label[lab].update(words)
-        prior.update(words)
+    weights = weights if weights is not None else [1.0] * len(texts)
+    for words, lab, w in zip(_words(texts), labels, weights):
+        counts = dict.fromkeys(words, w)
+        per_label[lab].update(counts)
+        prior.update(counts)
     scale = 0.01  # a weak prior: 1% of the corpus frequencies
     prior = Counter({w: c * scale + 0.01 for w, c in prior.items()})
     out = []

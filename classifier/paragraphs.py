@@ -12,7 +12,12 @@ ideographic spaces are blank). Two refinements:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
+
+import numpy as np
+
+from .normalize import codes_of
 
 MAX_PARAGRAPH_CHARS = 5000
 # Hard wrap: lines of this display width or more (CJK counts 2) that agree within
@@ -22,7 +27,7 @@ WRAP_MAX_WIDTH = 200
 WRAP_TOLERANCE = 2
 WRAP_MIN_LINES = 2
 
-_LINE_RE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+_LINE_ENDS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _BULLET_RE = re.compile(r"^[\s\u3000]*(?:[•·●◆■▪▶►\-\*>»›]|\d+[.、)]\s)")
 _PROSE_RE = re.compile(r"[，,、；;]")
 _SENTENCE_END = tuple("。！？!?；;…」”\"')）")
@@ -93,17 +98,74 @@ def _wrap_end(lines: list[tuple[int, int]], i: int, text: str) -> int:
     return k - 1 if full >= WRAP_MIN_LINES and prose else i
 
 
-def split_paragraphs(text: str) -> list[Span]:
-    """Spans of the paragraphs of `text`, in order; ``text[span.start:span.end]`` is exact."""
-    lines = [m.span() for m in _LINE_RE.finditer(text) if not m.group().isspace()]
-    spans: list[Span] = []
+def _lines(text: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of the page's non-blank lines (line ends excluded), with numpy."""
+    table = _line_table()
+    kind = np.take(table, codes, mode="clip")
+    breaks = np.flatnonzero(kind == 2)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(codes)]))
+    solid = np.concatenate(([0], np.cumsum(kind == 0)))  # characters that are neither space nor break
+    keep = solid[ends] > solid[starts]
+    return starts[keep], ends[keep]
+
+
+@lru_cache(maxsize=1)
+def _line_table() -> np.ndarray:
+    """0: ordinary character, 1: space, 2: line end (the characters str.splitlines splits on)."""
+    from .normalize import LUT_SIZE
+
+    table = np.zeros(LUT_SIZE, dtype=np.int8)
+    for cp in range(0x10000):
+        if chr(cp).isspace():
+            table[cp] = 1
+    for ch in _LINE_ENDS:
+        table[ord(ch)] = 2
+    return table
+
+
+def paragraph_bounds(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of the paragraphs of `text` as arrays (the fast form of
+    `split_paragraphs`). `codes` may pass the text's code points when already computed."""
+    if codes is None:
+        codes = codes_of(text)
+    starts, ends = _lines(text, codes)
+    n = len(starts)
+    if not n:
+        return starts, ends
+    widths = _display_widths(codes, starts, ends)
+    # Only a line whose successor has (nearly) the same display width can start a hard wrap;
+    # the rest of the test runs in Python for those few candidates.
+    same = np.zeros(n, dtype=bool)
+    same[:-1] = (np.abs(widths[1:] - widths[:-1]) <= WRAP_TOLERANCE) & (widths[:-1] >= WRAP_MIN_WIDTH) \
+        & (widths[:-1] <= WRAP_MAX_WIDTH)
+    long = (ends - starts) > MAX_PARAGRAPH_CHARS
+    if not same.any() and not long.any():
+        return starts, ends
+    lines = list(zip(starts.tolist(), ends.tolist()))
+    out_s, out_e = [], []
     i = 0
-    while i < len(lines):
-        j = _wrap_end(lines, i, text)
+    while i < n:
+        j = _wrap_end(lines, i, text) if same[i] else i
         s, e = lines[i][0], lines[j][1]
         if e - s > MAX_PARAGRAPH_CHARS:
-            spans.extend(_cut_long(s, e, text))
+            for span in _cut_long(s, e, text):
+                out_s.append(span.start)
+                out_e.append(span.end)
         else:
-            spans.append(Span(s, e))
+            out_s.append(s)
+            out_e.append(e)
         i = j + 1
-    return spans
+    return np.array(out_s, dtype=np.int64), np.array(out_e, dtype=np.int64)
+
+
+def _display_widths(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Display width of each line without trailing spaces (CJK and full-width count 2)."""
+    wide = np.concatenate(([0], np.cumsum(codes >= 0x1100)))
+    return (ends - starts) + wide[ends] - wide[starts]
+
+
+def split_paragraphs(text: str) -> list[Span]:
+    """Spans of the paragraphs of `text`, in order; ``text[span.start:span.end]`` is exact."""
+    starts, ends = paragraph_bounds(text)
+    return [Span(s, e) for s, e in zip(starts.tolist(), ends.tolist())]

@@ -6,6 +6,8 @@ learned from the labeled pages by `train`. Because confident paragraphs are neve
 their neighbours in practice, decoding runs only over windows of uncertain paragraphs
 (top probability below `CONFIDENT`), each bounded by a confident anchor on either side
 whose label is fixed. That keeps the cost proportional to the uncertain part of a page.
+Spam is never moved (LABELING.md: spam wins): a paragraph the classifier calls spam keeps
+that label, and no other paragraph is decoded into spam.
 """
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+ARTICLE, SPAM = 0, 3
+ARTICLE_CONFIDENT = 0.7  # an article paragraph this sure is an anchor too (headlines between chrome)
 CONFIDENT = 0.92         # paragraphs at least this sure anchor the decoding
-TRANSITION_WEIGHT = 3.0  # scales the log transition probabilities against the emissions (tuned on dev)
+TRANSITION_WEIGHT = 2.0  # scales the log transition probabilities against the emissions (tuned on dev)
 
 
 @dataclass(frozen=True)
@@ -24,58 +28,99 @@ class Segmentation:
     changed: np.ndarray  # (n,) bool: the segmenter overrode the classifier's top label
 
 
-def _viterbi(emit: list[list[float]], trans: list[list[float]], start: list[float] | None,
-             first: int | None, last: int | None) -> list[int]:
-    """Best label path; `first`/`last` fix the labels of the anchors at the window's ends."""
-    k = len(trans)
-    neg = -math.inf
-    score = [(start[j] if start else 0.0) + emit[0][j] for j in range(k)]
-    if first is not None:
-        score = [score[j] if j == first else neg for j in range(k)]
-    back: list[list[int]] = []
-    for t in range(1, len(emit)):
-        row, ptr = [], []
-        for j in range(k):
-            best_i, best = 0, neg
-            for i in range(k):
-                v = score[i] + trans[i][j]
-                if v > best:
-                    best_i, best = i, v
-            row.append(best + emit[t][j])
-            ptr.append(best_i)
-        score = row
-        back.append(ptr)
-    if last is not None:
-        score = [score[j] if j == last else neg for j in range(k)]
-    j = max(range(k), key=score.__getitem__)
-    path = [j]
-    for ptr in reversed(back):
-        j = ptr[j]
-        path.append(j)
-    return path[::-1]
+def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np.ndarray, last: np.ndarray,
+                     trans: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Best label path of every window at once (numpy, lock-step over positions).
+
+    Window w covers paragraphs lo[w]..hi[w]; `first[w]` / `last[w]` (-1: free) fix the labels
+    of its anchors; the page start probabilities apply to a window that begins the page.
+    Returns the label of every covered paragraph, windows concatenated in order."""
+    w, k = len(lo), emit.shape[1]
+    lengths = hi - lo + 1
+    width = int(lengths.max())
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    win = np.repeat(np.arange(w), lengths)
+    pos = np.arange(int(lengths.sum())) - offsets[win]
+    e = np.zeros((w, width, k))
+    e[win, pos] = emit[lo[win] + pos]
+    e[lo == 0, 0] += start
+    for anchor, at in ((first, np.zeros(w, dtype=np.int64)), (last, lengths - 1)):
+        fixed = np.flatnonzero(anchor >= 0)
+        mask = np.ones((len(fixed), k), dtype=bool)
+        mask[np.arange(len(fixed)), anchor[fixed]] = False
+        row = e[fixed, at[fixed]]
+        row[mask] = -math.inf
+        e[fixed, at[fixed]] = row
+    # Windows sorted longest first: at step t the active ones are a prefix, processed by slicing.
+    order = np.argsort(-lengths, kind="stable")
+    e, lengths = e[order], lengths[order]
+    active_at = np.searchsorted(-lengths, -np.arange(width), side="left")  # windows longer than t
+    score = e[:, 0].copy()
+    back = np.zeros((w, width, k), dtype=np.int8)
+    for t in range(1, width):
+        m = active_at[t]
+        cand = score[:m, :, None] + trans[None]
+        best = cand.argmax(axis=1)
+        back[:m, t] = best
+        score[:m] = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0] + e[:m, t]
+    rows = np.arange(w)
+    path = np.zeros((w, width), dtype=np.int64)
+    cur = score.argmax(axis=1)
+    path[rows, lengths - 1] = cur
+    for t in range(width - 1, 0, -1):
+        m = active_at[t]
+        cur[:m] = back[rows[:m], t, cur[:m]]
+        path[:m, t - 1] = cur[:m]
+    unsorted = np.empty_like(path)
+    unsorted[order] = path
+    path = unsorted
+    return path[win, pos]
 
 
 def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, start: np.ndarray,
-            confident: float = CONFIDENT, weight: float = TRANSITION_WEIGHT) -> Segmentation:
+            confident: float = CONFIDENT, weight: float = TRANSITION_WEIGHT,
+            article_confident: float = ARTICLE_CONFIDENT) -> Segmentation:
     n = len(probs)
     top = probs.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
     if n == 0:
         return Segmentation(top, np.zeros(0, dtype=bool))
-    sure = probs.max(axis=1) >= confident
+    # Spam wins (LABELING.md rule 1): the segmenter neither demotes nor invents spam.
+    is_spam = top == SPAM
+    sure = (probs.max(axis=1) >= confident) | is_spam | (probs[:, ARTICLE] >= article_confident)
     labels = top.copy()
     unsure = np.flatnonzero(~sure)
     if len(unsure):
         emit_all = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
-        trans = (weight * transitions).tolist()
-        st = (weight * start).tolist()
+        emit_all[~is_spam, SPAM] = -math.inf
         # windows: maximal runs of unsure paragraphs, widened by one anchor on each side
         breaks = np.flatnonzero(np.diff(unsure) > 1)
-        run_starts = np.concatenate(([unsure[0]], unsure[breaks + 1]))
-        run_ends = np.concatenate((unsure[breaks], [unsure[-1]]))
-        for a, b in zip(run_starts.tolist(), run_ends.tolist()):
-            lo, hi = max(a - 1, 0), min(b + 1, n - 1)
-            first = int(top[lo]) if lo < a else None
-            last = int(top[hi]) if hi > b else None
-            path = _viterbi(emit_all[lo:hi + 1].tolist(), trans, st if lo == 0 else None, first, last)
-            labels[lo:hi + 1] = path
+        run_lo = np.concatenate(([unsure[0]], unsure[breaks + 1]))
+        run_hi = np.concatenate((unsure[breaks], [unsure[-1]]))
+        lo, hi = np.maximum(run_lo - 1, 0), np.minimum(run_hi + 1, n - 1)
+        first = np.where(lo < run_lo, top[lo], -1)
+        last = np.where(hi > run_hi, top[hi], -1)
+        covered = np.concatenate([np.arange(a, b + 1) for a, b in zip(lo.tolist(), hi.tolist())])
+        labels[covered] = _viterbi_windows(emit_all, lo, hi, first, last, weight * transitions, weight * start)
     return Segmentation(labels, labels != top)
+
+
+BRAND_MAX_CHARS = 12   # only short paragraphs (a site name, a channel) inherit spam from their text
+BRAND_MIN_HITS = 2     # ... when that text occurs in at least this many spam paragraphs
+
+
+def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
+    """Indexes of short paragraphs whose whole text is an injected brand: it occurs inside at
+    least BRAND_MIN_HITS spam paragraphs of the page and in no article paragraph (seed 000:
+    the bare site name "必威体育" above "必威体育:网 > 新闻中心"). Labels them spam in place."""
+    spam = [texts[i] for i in np.flatnonzero(labels == SPAM)]
+    if len(spam) < BRAND_MIN_HITS:
+        return []
+    article = [texts[i] for i in np.flatnonzero(labels == ARTICLE)]
+    out = []
+    for i in np.flatnonzero(labels != SPAM).tolist():
+        t = texts[i].strip()
+        if 2 <= len(t) <= BRAND_MAX_CHARS and sum(t in s for s in spam) >= BRAND_MIN_HITS \
+                and not any(t in a for a in article):
+            out.append(i)
+    labels[out] = SPAM
+    return out

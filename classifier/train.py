@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .features import N_HASH, batches, dense_features
+from .features import N_HASH, batches, dense_features, page_of
 from .keywords import mine_keywords
 from .labeled import LabeledPage
 from .lexicon import Matcher, builtin_keywords
@@ -31,7 +31,9 @@ class TrainOptions:
     in fewer paragraphs get no weight. mine: mine keywords with jieba.
     class_weight: extra weight per label (spam errors cost more than navigation ones).
     ngram_scale: n-gram feature values are multiplied by this while fitting (below 1: the
-    n-grams are regularized harder than the layout features); folded into the saved weights."""
+    n-grams are regularized harder than the layout features); folded into the saved weights.
+    clean_pages: weight of derived pages made of each page's article paragraphs alone (an
+    already clean article must stay whole); 0 turns the derivation off."""
 
     C: float = 0.3
     holdout: float = 0.15
@@ -42,6 +44,7 @@ class TrainOptions:
     mine: bool = True
     class_weight: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 2.0)
     ngram_scale: float = 1.0
+    clean_pages: float = 1.0
 
 
 def _features(pages: Sequence[LabeledPage], matcher: Matcher):
@@ -51,14 +54,14 @@ def _features(pages: Sequence[LabeledPage], matcher: Matcher):
     offset = 0
     names: list[str] = []
     for page in pages:
-        stats, stripped = [], []
-        for b in batches(page.texts, matcher):
+        stats, prints = [], []
+        for b in batches(*page_of(page.texts), matcher):
             rows.append(b.ngram_pid.astype(np.int64) + offset + b.first)
             cols.append(b.ngram_hash)
             vals.append(b.ngram_val)
             stats.append(b.stats)
-            stripped.extend(b.stripped)
-        d, names = dense_features(np.concatenate(stats), stripped)
+            prints.append(b.fingerprint)
+        d, names = dense_features(np.concatenate(stats), np.concatenate(prints))
         dense.append(d)
         offset += len(page.texts)
     ngrams = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
@@ -66,10 +69,24 @@ def _features(pages: Sequence[LabeledPage], matcher: Matcher):
     return ngrams, np.concatenate(dense), names
 
 
+def with_clean_pages(pages: Sequence[LabeledPage], weight: float) -> list[LabeledPage]:
+    """`pages` plus, for each page with at least two article paragraphs, a derived page of
+    just those paragraphs, all article: what `clean` sees when given an already clean text."""
+    out = list(pages)
+    if weight > 0:
+        for p in pages:
+            art = [t for t, lab in zip(p.texts, p.labels) if lab == "article"]
+            if len(art) >= 2:
+                out.append(LabeledPage(f"{p.id}#clean", art, ["article"] * len(art), p.source, p.file, p.line,
+                                       p.weight * weight))
+    return out
+
+
 def _fit(pages: Sequence[LabeledPage], keywords: list, opts: TrainOptions):
     from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
+    real_pages, pages = pages, with_clean_pages(pages, opts.clean_pages)
     matcher = Matcher.build(list(builtin_keywords()) + [(k[0], k[1]) for k in keywords] + pattern_keywords())
     ngrams, dense, names = _features(pages, matcher)
     # Fit only on hashed columns seen in at least MIN_DF paragraphs: the solver's cost grows
@@ -92,7 +109,7 @@ def _fit(pages: Sequence[LabeledPage], keywords: list, opts: TrainOptions):
     counts = np.bincount(y, minlength=len(LABELS)) + 1.0
     trans = np.ones((len(LABELS), len(LABELS)))
     start = np.ones(len(LABELS))
-    for p in pages:
+    for p in real_pages:  # the sequence model learns from real pages only
         seq = [LABEL_INDEX[lab] for lab in p.labels]
         start[seq[0]] += 1
         for a, b in zip(seq, seq[1:]):
@@ -108,7 +125,7 @@ def _fit(pages: Sequence[LabeledPage], keywords: list, opts: TrainOptions):
 
 
 def _temperature(model: Model, pages: Sequence[LabeledPage]) -> float:
-    scores = np.concatenate([model.score_page(p.texts, keep_batches=False)[0] for p in pages])
+    scores = np.concatenate([model.score_texts(p.texts) for p in pages])
     y = np.array([LABEL_INDEX[lab] for p in pages for lab in p.labels])
     best, best_t = np.inf, 1.0
     for t in np.round(np.arange(0.5, 4.01, 0.05), 2):
@@ -120,16 +137,17 @@ def _temperature(model: Model, pages: Sequence[LabeledPage]) -> float:
     return best_t
 
 
-def predict_pages(model: Model, pages: Sequence[LabeledPage], confident=None, weight=None) -> tuple[list, list]:
+def predict_pages(model: Model, pages: Sequence[LabeledPage], options=None) -> tuple[list, list]:
     """Top labels and segmented labels for labeled pages (their given paragraphs)."""
-    from .segmenter import CONFIDENT, TRANSITION_WEIGHT
+    from .cleaner import Options
 
+    o = options or Options()
     tops, segs = [], []
     priors = np.asarray(model.priors)
     for p in pages:
-        probs = model.probabilities(model.score_page(p.texts, keep_batches=False)[0])
-        seg = segment(probs, priors, model.transitions, model.start,
-                      CONFIDENT if confident is None else confident, TRANSITION_WEIGHT if weight is None else weight)
+        probs = model.probabilities(model.score_texts(p.texts))
+        seg = segment(probs, priors, model.transitions, model.start, o.confident, o.transition_weight,
+                      o.article_confident)
         tops.extend(LABELS[i] for i in probs.argmax(axis=1))
         segs.extend(LABELS[i] for i in seg.labels)
     return tops, segs
@@ -173,4 +191,5 @@ def _mine(pages: Sequence[LabeledPage], opts: TrainOptions) -> list:
         return []
     texts = [t for p in pages for t in p.texts]
     labels = [lab for p in pages for lab in p.labels]
-    return [tuple(k) for k in mine_keywords(texts, labels)]
+    weights = [p.weight for p in pages for _ in p.texts]
+    return [tuple(k) for k in mine_keywords(texts, labels, weights)]

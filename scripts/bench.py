@@ -1,0 +1,70 @@
+"""Speed and memory of `clean` on the dev text dumps, single-threaded.
+
+Run: python scripts/bench.py [--model PATH] [--repeat 5] [--explain]
+Prints model load time, MB/s and pages/s (median of --repeat runs over all dev pages, by
+wall time and by process CPU time;
+MB = 10^6 bytes of UTF-8 input) and peak RSS. --explain also reads every paragraph's
+reason, as `webspam score` does.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+from _shared import ROOT, available, dev_pages
+
+
+def load_time(model: str | None) -> float:
+    """Model load measured in a fresh interpreter: import of the package plus Cleaner.load()."""
+    code = ("import time; t=time.perf_counter(); from classifier import Cleaner; "
+            f"Cleaner.load({model!r}); print(time.perf_counter()-t)")
+    times = [float(subprocess.check_output([sys.executable, "-c", code], cwd=ROOT)) for _ in range(3)]
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--explain", action="store_true")
+    args = ap.parse_args()
+    if not available():
+        sys.exit("../shared not found; set WEBSPAM_SHARED")
+    sys.path.insert(0, str(ROOT))
+    from classifier import Cleaner
+
+    texts = [p["text"] for p in dev_pages()]
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    cleaner = Cleaner.load(args.model)
+    for t in texts[:5]:
+        cleaner.clean(t)  # warm caches (lookup tables, automaton)
+    runs, cpu = [], []
+    for _ in range(args.repeat):
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        for t in texts:
+            page = cleaner.clean(t)
+            page.text
+            if args.explain:
+                for p in page.paragraphs:
+                    p.reason
+        runs.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    med = statistics.median(runs)
+    med_cpu = statistics.median(cpu)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"dev dumps: {len(texts)} pages, {mb:.2f} MB; runs {', '.join(f'{r:.3f}s' for r in runs)}")
+    what = "clean + reasons" if args.explain else "clean"
+    print(f"{what}: {mb / med:.2f} MB/s, {len(texts) / med:.1f} pages/s (median wall time)")
+    print(f"{what}: {mb / med_cpu:.2f} MB/s, {len(texts) / med_cpu:.1f} pages/s (median CPU time, "
+          "less sensitive to other load on the machine)")
+    print(f"model load (fresh process, import + load): {load_time(args.model):.3f} s (median of 3)")
+    print(f"peak RSS: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

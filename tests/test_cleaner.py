@@ -1,0 +1,66 @@
+"""The public API and cleaning behaviour on page cases written for these tests."""
+import json
+from pathlib import Path
+
+import pytest
+
+from classifier import LABELS, Cleaner, Page, Paragraph
+
+CASES = [json.loads(l) for l in (Path(__file__).parent / "cases" / "pages.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_page_cases(cleaner, case):
+    if case.get("known_failure"):
+        pytest.xfail(case["known_failure"])
+    page = cleaner.clean("\n".join(case["lines"]))
+    assert [p.text for p in page.paragraphs] == case["lines"]
+    kept = [i for i, p in enumerate(page.paragraphs) if p.kept]
+    for i in case.get("kept", []):
+        assert i in kept, (case["lines"][i], page.paragraphs[i].reason)
+    for i in case.get("dropped", []):
+        assert i not in kept, (case["lines"][i], page.paragraphs[i].reason)
+    spam = [i for i, p in enumerate(page.paragraphs) if p.label == "spam"]
+    if "spam" in case:
+        assert spam == case["spam"], [(i, page.paragraphs[i].reason) for i in set(spam) ^ set(case["spam"])]
+    for i, label in case.get("labels", {}).items():
+        assert page.paragraphs[int(i)].label == label, page.paragraphs[int(i)].reason
+
+
+def test_api_shape(cleaner):
+    text = (Path(__file__).parent.parent / "examples" / "page.txt").read_text(encoding="utf-8")
+    page = cleaner.clean(text)
+    assert isinstance(page, Page) and all(isinstance(p, Paragraph) for p in page.paragraphs)
+    p = page.paragraphs[11]
+    assert set(p.probs) == set(LABELS) and abs(sum(p.probs.values()) - 1) < 1e-3
+    assert p.label in LABELS and isinstance(p.kept, bool)
+    assert p.reason.startswith(f"{p.label} ")
+    assert text[p.start:p.end] == p.text
+    assert page.text == "\n".join(q.text.strip() for q in page.paragraphs if q.kept)
+    assert page.is_spam and page.counts["spam"] >= 1
+
+
+def test_reason_names_keywords_and_segmenter(cleaner):
+    page = cleaner.clean("\n".join(CASES[2]["lines"]))
+    assert "注册送" in page.paragraphs[5].reason and "gambling" in page.paragraphs[5].reason
+
+
+def test_empty_and_blank_input(cleaner):
+    for text in ("", "\n\n", " \u3000\t\r\n"):
+        page = cleaner.clean(text)
+        assert page.paragraphs == [] and page.text == "" and not page.is_spam
+
+
+def test_same_labels_alone_or_in_batch(cleaner):
+    pages = ["\n".join(c["lines"]) for c in CASES]
+    alone = [[p.label for p in cleaner.clean(t).paragraphs] for t in pages]
+    together = [[p.label for p in page.paragraphs] for page in cleaner.clean_many(pages)]
+    assert alone == together
+
+
+def test_options_are_used():
+    text = "\n".join(CASES[0]["lines"])
+    everything = Cleaner.load(keep_labels=LABELS).clean(text)
+    assert all(p.kept for p in everything.paragraphs)
+    with pytest.raises(TypeError):
+        Cleaner.load(no_such_option=1)

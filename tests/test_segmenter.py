@@ -1,0 +1,69 @@
+"""The segmenter: exact Viterbi decoding, spam protection, and sequence cases on real layouts."""
+import itertools
+
+import numpy as np
+import pytest
+
+from classifier.segmenter import _viterbi_windows, segment
+
+
+def brute_force(emit, trans, start, first, last):
+    n, k = emit.shape
+    best = None
+    for path in itertools.product(range(k), repeat=n):
+        if (first >= 0 and path[0] != first) or (last >= 0 and path[-1] != last):
+            continue
+        score = start[path[0]] + sum(emit[i, p] for i, p in enumerate(path)) + sum(
+            trans[a, b] for a, b in zip(path, path[1:]))
+        if best is None or score > best[0] + 1e-12:
+            best = (score, path)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_viterbi_windows_matches_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    k = 3
+    sizes = rng.integers(1, 5, size=3)
+    emit = np.log(rng.dirichlet(np.ones(k), size=int(sizes.sum())))
+    trans = np.log(rng.dirichlet(np.ones(k), size=k))
+    start = np.log(rng.dirichlet(np.ones(k)))
+    lo = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    hi = lo + sizes - 1
+    first = np.where(rng.random(3) < 0.5, rng.integers(0, k, 3), -1)
+    last = np.where((rng.random(3) < 0.5) & (sizes > 1), rng.integers(0, k, 3), -1)
+    got = _viterbi_windows(emit, lo, hi, first, last, trans, start)
+    for w in range(3):
+        seg = emit[lo[w]:hi[w] + 1]
+        st = start if lo[w] == 0 else np.zeros(k)
+        score, _ = brute_force(seg, trans, st, first[w], last[w])
+        path = got[lo[w]:hi[w] + 1]
+        mine = st[path[0]] + seg[np.arange(len(path)), path].sum() + sum(trans[a, b] for a, b in zip(path, path[1:]))
+        assert mine == pytest.approx(score)
+
+
+def test_spam_is_never_moved_nor_invented():
+    probs = np.array([[0.05, 0.9, 0.0, 0.05], [0.3, 0.1, 0.0, 0.6], [0.5, 0.45, 0.0, 0.05], [0.95, 0.05, 0, 0]])
+    trans = np.log(np.full((4, 4), 0.01) + np.eye(4))
+    seg = segment(probs, np.full(4, 0.25), trans, np.log(np.full(4, 0.25)), confident=0.99, weight=10.0)
+    assert seg.labels[1] == 3
+    assert 3 not in seg.labels[[0, 2, 3]]
+
+
+def test_uncertain_paragraph_between_articles_joins_them():
+    probs = np.array([[0.97, 0.03, 0, 0], [0.4, 0.6, 0, 0], [0.97, 0.03, 0, 0]])
+    trans = np.log(np.array([[0.9, 0.1, 0.0001, 0.0001], [0.1, 0.9, 0.0001, 0.0001],
+                             [0.25] * 4, [0.25] * 4]))
+    seg = segment(probs, np.array([0.3, 0.6, 0.05, 0.05]), trans, np.log(np.full(4, 0.25)))
+    assert seg.labels.tolist() == [0, 0, 0] and seg.changed.tolist() == [False, True, False]
+
+
+def test_brand_propagation_only_for_short_texts_found_in_spam():
+    from classifier.segmenter import propagate_spam
+
+    texts = ["旺财体育", "旺财体育:网 > 新闻", "正文讲述了旺财体育馆的建设。", "  • 旺财体育:注册送88元", "首页", "新闻"]
+    labels = np.array([1, 3, 0, 3, 1, 1])
+    assert propagate_spam(texts, labels) == []  # the brand also occurs in an article paragraph
+    labels = np.array([1, 3, 1, 3, 1, 1])
+    assert propagate_spam(["旺财体育", "旺财体育:网", "正文。", "旺财体育:注册送", "首页", "频道"], labels) == [0]
+    assert labels.tolist() == [3, 3, 1, 3, 1, 1]

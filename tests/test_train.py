@@ -1,0 +1,83 @@
+"""Training: deterministic output, and the retraining loop a crawl maintainer runs."""
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from classifier import Cleaner, LabeledDataError
+from classifier.labeled import read_labeled
+from classifier.train import TrainOptions, train
+
+ROOT = Path(__file__).resolve().parent.parent
+BRAND = "琉璃湾"  # invented for this test: no such brand is in labeled/
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "classifier.cli", *map(str, args)], capture_output=True,
+                          cwd=ROOT, timeout=600, text=True)
+
+
+def test_training_is_deterministic(tmp_path):
+    pages = read_labeled([ROOT / "labeled" / "government.jsonl", ROOT / "labeled" / "spam_gambling.jsonl"])
+    digests, figures = [], []
+    for k in range(2):
+        model, fig = train(pages, TrainOptions(holdout=0.2, max_iter=60))
+        model.save(tmp_path / f"m{k}.npz")
+        digests.append(hashlib.sha256((tmp_path / f"m{k}.npz").read_bytes()).hexdigest())
+        figures.append(json.dumps(fig, sort_keys=True))
+    assert digests[0] == digests[1] and figures[0] == figures[1]
+
+
+def test_train_refuses_broken_data_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "paragraphs": [{"text": "正文", "label": "article"}]}\n{"id": "b", "paragraphs": [{"text": "x", "label": "junk"}]}\n', encoding="utf-8")
+    out = tmp_path / "m.npz"
+    proc = run("train", bad, "-o", out)
+    assert proc.returncode == 2 and f"{bad}:2:" in proc.stderr and "junk" in proc.stderr
+    assert not out.exists()
+
+
+def _page(site_lines, body):
+    return "\n".join(site_lines + body)
+
+
+BODY = ["　　本市今年将新建和改扩建中小学二十所，新增学位一万八千个，缓解城区学位紧张问题。",
+        "　　市教育局表示，新建学校将同步配建图书馆、体育馆和食堂，确保秋季学期按时投入使用。"]
+TRAIN_PAGE = [f"{BRAND}", f"{BRAND}:网 > 教育 > 正文", "城区新增学位一万八千个", *BODY, f"  • {BRAND}:秋季活动火热进行中"]
+UNSEEN_PAGE = ["  • 首页", f"{BRAND}:网 > 社会 > 正文", "老旧小区改造惠及三千户居民",
+               "　　今年以来，全区共改造老旧小区二十个，惠及居民三千余户，改造内容包括管网更新、外墙保温和加装电梯。",
+               "　　区住建局负责人介绍，改造过程中充分听取居民意见，做到一小区一方案，居民满意度明显提升。",
+               f"  • {BRAND}:会员专享 每日签到领好礼"]
+
+
+def test_the_retraining_loop_teaches_a_new_brand(tmp_path):
+    shipped = Cleaner.load()
+    before = shipped.clean("\n".join(UNSEEN_PAGE))
+    missed = [p.text for p in before.paragraphs if BRAND in p.text and p.label != "spam"]
+    assert missed, "the shipped model already knows the invented brand: the test would prove nothing"
+
+    # A person labels three paragraphs of one page as spam, in a new file.
+    labels = ["spam", "spam", "article", "article", "article", "spam"]
+    new = tmp_path / "new.jsonl"
+    new.write_text(json.dumps({"id": "new-brand-1", "source": "test", "paragraphs": [
+        {"text": t, "label": lab} for t, lab in zip(TRAIN_PAGE, labels)]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    model = tmp_path / "model.npz"
+    proc = run("train", ROOT / "labeled", new, "--weight", f"{new}=5", "--holdout", "0", "-o", model)
+    assert proc.returncode == 0, proc.stderr
+
+    retrained = Cleaner.load(model)
+    after = retrained.clean("\n".join(UNSEEN_PAGE))
+    for p in after.paragraphs:
+        if BRAND in p.text:
+            assert p.label == "spam", p.reason
+    assert [p.kept for p in after.paragraphs][3:5] == [True, True]  # the article survives
+
+    import _shared
+
+    if _shared.available():
+        import eval_seeds
+
+        assert eval_seeds.evaluate(retrained)["article_recall"] >= eval_seeds.evaluate(shipped)["article_recall"]
