@@ -18,13 +18,16 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from . import repair
-from .features import _batch, batches, page_of
+from .features import batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import codes_of, to_simplified
 from .paragraphs import paragraph_bounds
 from .segmenter import ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, propagate_spam, segment
 
 MODEL_NAME = "webspam.npz"
+PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
+PART_LINES = 50_000     # ... and lines
+_CUT_RE = re.compile(r"[。！？!?；;]|\s")
 REASON_NGRAMS = 3
 REASON_KEYWORDS = 3
 _HAS_TONE = re.compile(f"[{repair.TONED_VOWELS}]")
@@ -101,7 +104,7 @@ class _Explainer:
                 words.append(w)
         if words:
             parts.append("keywords " + ", ".join(words[:REASON_KEYWORDS]))
-        rows = np.flatnonzero(b.ngram_pid == local)
+        rows = np.flatnonzero((b.ngram_pid == local) & (b.ngram_len >= 2))  # single characters explain little
         if len(rows):
             w = self.model.ngram_rows(b.ngram_hash[rows])
             contrib = w[:, label] - w.mean(axis=1)
@@ -129,13 +132,14 @@ class Paragraph:
     calibrated probability) and `reason` are computed when first read.
     """
 
-    __slots__ = ("text", "label", "kept", "index", "start", "end", "_row", "_explainer", "_reason")
+    __slots__ = ("text", "label", "kept", "index", "start", "end", "_row", "_explainer", "_reason", "_local")
 
     def __init__(self, text: str, label: str, probs, kept: bool, index: int = 0, start: int = 0,
                  end: int = 0, explainer: _Explainer | None = None, reason: str | None = None):
         self.text, self.label, self.kept = text, label, kept
         self.index, self.start, self.end = index, start, end
         self._row, self._explainer, self._reason = probs, explainer, reason
+        self._local = index  # the paragraph's index in the part of the page its explainer knows
 
     @property
     def probs(self) -> dict[str, float]:
@@ -146,7 +150,7 @@ class Paragraph:
     def reason(self) -> str:
         """Why: the label's probability, repairs, strongest keywords and n-grams, segmenter changes."""
         if self._reason is None:
-            self._reason = self._explainer.reason(self.index) if self._explainer else ""
+            self._reason = self._explainer.reason(self._local) if self._explainer else ""
         return self._reason
 
     def __repr__(self) -> str:
@@ -173,32 +177,53 @@ def _unwrap(text: str) -> str:
 class Page:
     """The result of `Cleaner.clean`: every paragraph, and the kept article text."""
 
-    def __init__(self, text: str = "", starts=(), ends=(), spans=(), labels=(), probs=None, kept=(),
+    def __init__(self, text: str = "", starts=(), ends=(), spans=None, labels=(), probs=None, kept=(),
                  explainer: _Explainer | None = None, to_simplified: bool = False):
         self._text, self._starts, self._ends, self._spans = text, starts, ends, spans
         self._labels, self._probs, self._kept, self._explainer = labels, probs, kept, explainer
         self._to_simplified = to_simplified
         self._paragraphs: list[Paragraph] | None = None
+        self._parts: list[tuple[int, Page]] = []
+
+    def _joined_paragraphs(self) -> list[Paragraph]:
+        out: list[Paragraph] = []
+        for offset, part in self._parts:
+            for p in part.paragraphs:
+                p.index, p.start, p.end = len(out), p.start + offset, p.end + offset
+                out.append(p)
+        return out
 
     @property
     def paragraphs(self) -> list[Paragraph]:
+        if self._paragraphs is None and self._parts:
+            self._paragraphs = self._joined_paragraphs()
         if self._paragraphs is None:
             t, ex = self._text, self._explainer
             self._paragraphs = [
                 Paragraph(t[s:e], LABELS[lab], row, k, i, os, oe, ex)
-                for i, (s, e, (os, oe), lab, row, k) in enumerate(zip(
-                    self._starts.tolist(), self._ends.tolist(), self._spans, self._labels.tolist(),
+                for i, (s, e, os, oe, lab, row, k) in enumerate(zip(
+                    self._starts.tolist(), self._ends.tolist(), *(a.tolist() for a in self._spans), self._labels.tolist(),
                     self._probs if self._probs is not None else [], self._kept.tolist()))]
         return self._paragraphs
 
     @property
     def text(self) -> str:
         """The kept paragraphs, stripped (hard wraps joined), one per line."""
+        if self._parts:
+            return "\n".join(t for t in (part.text for _, part in self._parts) if t)
         t = self._text
-        kept = np.flatnonzero(self._kept) if len(self._kept) else []
-        parts = [t[self._starts[i]:self._ends[i]].strip() for i in kept]
+        kept = np.flatnonzero(self._kept) if len(self._kept) else np.zeros(0, dtype=np.int64)
+        parts = [t[s:e].strip() for s, e in zip(self._starts[kept].tolist(), self._ends[kept].tolist())]
         article = "\n".join(_unwrap(p) if "\n" in p or "\r" in p else p for p in parts)
         return to_simplified(article) if self._to_simplified else article
+
+    @classmethod
+    def join(cls, parts: list[tuple[int, "Page"]]) -> "Page":
+        """One page from pages cleaned from consecutive parts of a text (part offset, page)."""
+        page = cls(labels=np.concatenate([p._labels for _, p in parts]),
+                   kept=np.concatenate([p._kept for _, p in parts]))
+        page._parts = parts
+        return page
 
     @property
     def counts(self) -> dict[str, int]:
@@ -209,6 +234,29 @@ class Page:
     def is_spam(self) -> bool:
         """True when any paragraph is labeled spam: the page carries injected promotion."""
         return bool(self.counts["spam"])
+
+
+def _parts(text: str) -> Iterator[tuple[int, int]]:
+    """Consecutive (start, end) parts of `text` within PART_CHARS and PART_LINES, cut after a
+    line end when there is one, else after a sentence end or space, else hard."""
+    lo = 0
+    while lo < len(text):
+        hi = min(lo + PART_CHARS, len(text))
+        cut, lines = lo, 0
+        while lines < PART_LINES:  # the end of the PART_LINES-th line, or the last line end
+            nxt = text.find("\n", cut, hi)
+            if nxt < 0:
+                break
+            cut, lines = nxt + 1, lines + 1
+        if lines >= PART_LINES:
+            hi = cut
+        elif hi < len(text):
+            if cut == lo:  # no line end at all: a sentence end or a space, else a hard cut
+                for m in _CUT_RE.finditer(text, max(lo, hi - 2000), hi):
+                    cut = m.end()
+            hi = cut if cut > lo else hi
+        yield lo, hi
+        lo = hi
 
 
 @lru_cache(maxsize=4)
@@ -279,18 +327,26 @@ class Cleaner:
         return (texts if changed else None), notes, flagged
 
     def clean(self, text: str) -> Page:
+        """Clean one page. Very large pages are cleaned in parts of at most PART_CHARS
+        characters and PART_LINES lines (cut at a line end, else a sentence end or space), so
+        memory stays bounded; each part is cleaned as this method cleans a page."""
+        if len(text) <= PART_CHARS and text.count("\n", 0, PART_CHARS) <= PART_LINES:
+            return self._clean(text)
+        return Page.join([(lo, self._clean(text[lo:hi], keep_batch=False)) for lo, hi in _parts(text)])
+
+    def _clean(self, text: str, keep_batch: bool = True) -> Page:
         codes = codes_of(text)
         starts, ends = paragraph_bounds(text, codes)
         if not len(starts):
-            return Page(text, starts, ends, [], np.zeros(0, np.int64), np.zeros((0, 4)), np.zeros(0, bool))
+            return Page(text, starts, ends, (starts, ends), np.zeros(0, np.int64), np.zeros((0, 4)), np.zeros(0, bool))
         if self.options.split_glued:
             starts, ends = self._split_glued(text, starts, ends)
-        spans = list(zip(starts.tolist(), ends.tolist()))
+        spans = (starts, ends)  # places in the input, before any repair moves the text
         repaired, notes, flagged = self._repairs(text, starts, ends)
         if repaired is not None:  # features and output use the repaired text
             text, starts, ends = page_of(repaired)
             codes = None
-        scores, batch = self.model.score_page(text, starts, ends, codes)
+        scores, batch = self.model.score_page(text, starts, ends, codes, keep_batches=keep_batch)
         probs = self.model.probabilities(scores)
         seg = segment(probs, self._priors, self.model.transitions, self.model.start,
                       self.options.confident, self.options.transition_weight, self.options.article_confident)

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from .errors import InputError, WebspamError
+from .errors import WebspamError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   rich_markup_mode=None, help="Clean Chinese web pages: keep the article, label the rest.")
@@ -23,10 +23,13 @@ def _fail(message: str) -> None:
     raise typer.Exit(EXIT_USER_ERROR)
 
 
-def _cleaner(model: Optional[Path]):
+def _cleaner(model: Optional[Path], **options):
     from . import Cleaner
 
-    return Cleaner.load(model)
+    return Cleaner.load(model, **options)
+
+
+REPAIR_HELP = "Repairs (on by default; each is reported in the paragraph's reason)."
 
 
 def _check_format(fmt: str) -> None:
@@ -49,13 +52,16 @@ def _write(out: Optional[Path], text: str, inputs: List[str]) -> None:
 @app.command()
 def score(file: str = typer.Argument(..., help="Page text file, or - for standard input."),
           fmt: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
-          model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP)) -> None:
+          model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+          pinyin: bool = typer.Option(True, "--repair-pinyin/--no-repair-pinyin", help=REPAIR_HELP),
+          mojibake: bool = typer.Option(True, "--repair-mojibake/--no-repair-mojibake"),
+          glued: bool = typer.Option(True, "--split-glued/--no-split-glued")) -> None:
     """Label every paragraph: a readable table, or one JSON object per paragraph."""
     from .textio import read_input
 
     _check_format(fmt)
     text, _ = read_input(file)
-    page = _cleaner(model).clean(text)
+    page = _cleaner(model, repair_pinyin=pinyin, repair_mojibake=mojibake, split_glued=glued).clean(text)
     if fmt == "jsonl":
         out = sys.stdout
         for p in page.paragraphs:
@@ -82,12 +88,17 @@ def score(file: str = typer.Argument(..., help="Page text file, or - for standar
 @app.command()
 def clean(file: str = typer.Argument(..., help="Page text file, or - for standard input."),
           out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the article here."),
-          model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP)) -> None:
+          model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+          to_simplified: bool = typer.Option(False, "--to-simplified", help="Convert the article to simplified script."),
+          pinyin: bool = typer.Option(True, "--repair-pinyin/--no-repair-pinyin", help=REPAIR_HELP),
+          mojibake: bool = typer.Option(True, "--repair-mojibake/--no-repair-mojibake"),
+          glued: bool = typer.Option(True, "--split-glued/--no-split-glued")) -> None:
     """Print the page's article text (the kept paragraphs)."""
     from .textio import read_input
 
     text, _ = read_input(file)
-    article = _cleaner(model).clean(text).text
+    article = _cleaner(model, to_simplified=to_simplified, repair_pinyin=pinyin, repair_mojibake=mojibake,
+                       split_glued=glued).clean(text).text
     _write(out, article + ("\n" if article else ""), [file])
 
 

@@ -64,7 +64,11 @@ def mine_keywords(texts: Sequence[str], labels: Sequence[str],
     per_label: dict[str, Counter] = {lab: Counter() for lab in LABEL_CATEGORY}
     prior: Counter = Counter()
     weights = weights if weights is not None else [1.0] * len(texts)
-    for words, lab, w in zip(_words(texts), labels, weights):
+    unique: dict[tuple[str, str], float] = {}  # menus repeat: segment each distinct text once
+    for t, lab, w in zip(texts, labels, weights):
+        unique[(t, lab)] = unique.get((t, lab), 0.0) + w
+    keys = list(unique)
+    for words, (_, lab), w in zip(_words([t for t, _ in keys]), keys, unique.values()):
         counts = dict.fromkeys(words, w)
         per_label[lab].update(counts)
         prior.update(counts)

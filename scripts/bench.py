@@ -18,6 +18,18 @@ import time
 from _shared import ROOT, available, dev_pages
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, because ru_maxrss survives fork and exec
+    and would report a parent's peak when the benchmark is started from another script."""
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def load_time(model: str | None) -> float:
     """Model load measured in a fresh interpreter: import of the package plus Cleaner.load()."""
     code = ("import time; t=time.perf_counter(); from classifier import Cleaner; "
@@ -56,7 +68,7 @@ def main() -> None:
         cpu.append(time.process_time() - c0)
     med = statistics.median(runs)
     med_cpu = statistics.median(cpu)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(f"dev dumps: {len(texts)} pages, {mb:.2f} MB; runs {', '.join(f'{r:.3f}s' for r in runs)}")
     what = "clean + reasons" if args.explain else "clean"
     print(f"{what}: {mb / med:.2f} MB/s, {len(texts) / med:.1f} pages/s (median wall time)")

@@ -24,7 +24,6 @@ import json
 import re
 import sys
 import time
-from pathlib import Path
 
 from _shared import DEV, ROOT, SEEDS
 

@@ -21,3 +21,19 @@ def shared():
     if not _shared.available():
         pytest.skip(f"../shared not found at {_shared.SHARED} (set WEBSPAM_SHARED): the gate needs the seeds and dev set")
     return _shared
+
+
+def run_cli(*args, stdin: bytes = b"", timeout: int = 600) -> tuple[int, str, str]:
+    """Run `webspam ARGS` in a fresh interpreter: (exit status, stdout, stderr)."""
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-m", "classifier.cli", *map(str, args)], input=stdin,
+                          capture_output=True, cwd=ROOT, timeout=timeout)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+
+
+def one_line_error(code: int, err: str, *words: str) -> bool:
+    """True for exit status 2 with one 'webspam: ...' line on stderr holding every word."""
+    lines = [line for line in err.splitlines() if line.strip()]
+    return (code == 2 and len(lines) == 1 and lines[0].startswith("webspam: ") and "Traceback" not in err
+            and all(w in lines[0] for w in words))

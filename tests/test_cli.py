@@ -1,29 +1,21 @@
 """The command line: outputs, and one-line errors with exit status 2 for user mistakes."""
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import one_line_error, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "page.txt"
 
 
 def run(*args, stdin=b""):
-    proc = subprocess.run([sys.executable, "-m", "classifier.cli", *map(str, args)], input=stdin,
-                          capture_output=True, cwd=ROOT, timeout=120)
-    return proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
+    return run_cli(*args, stdin=stdin)
 
 
 def assert_one_line_error(code, err, *words):
-    assert code == 2, err
-    lines = [l for l in err.splitlines() if l.strip()]
-    assert len(lines) == 1 and lines[0].startswith("webspam: "), err
-    assert "Traceback" not in err
-    for w in words:
-        assert w in lines[0], (w, err)
+    assert one_line_error(code, err, *words), err
 
 
 def test_clean_example_keeps_article_and_drops_chrome():

@@ -2,13 +2,12 @@
 
 The 50 MB single-line file is measured by scripts/bench_hostile.py (time and peak memory);
 here a 5 MB one checks the same code path."""
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import one_line_error, run_cli
 
-from classifier import Cleaner, InputError
+from classifier import InputError
 from classifier.paragraphs import MAX_PARAGRAPH_CHARS
 from classifier.textio import decode, read_input
 
@@ -16,14 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args, stdin=b""):
-    proc = subprocess.run([sys.executable, "-m", "classifier.cli", *map(str, args)], input=stdin,
-                          capture_output=True, cwd=ROOT, timeout=300)
-    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
-
-
-def one_line_error(code, err):
-    lines = [l for l in err.splitlines() if l.strip()]
-    return code == 2 and len(lines) == 1 and lines[0].startswith("webspam: ") and "Traceback" not in err
+    return run_cli(*args, stdin=stdin)
 
 
 @pytest.mark.parametrize("content", [b"", b"   \n\t\n\xe3\x80\x80\n"])
@@ -103,3 +95,16 @@ def test_garbage_model_paths(tmp_path):
 def test_html_in_text_stays_text(cleaner):
     page = cleaner.clean("<script>alert(1)</script>\n　　正文第一段，讲述本市新建的公园和绿道。")
     assert any("<script>" in p.text for p in page.paragraphs)
+
+
+@pytest.mark.parametrize("text", ["甲\n" * 120_000, "字" * 2_500_000, "句子。" * 900_000, "短\n" * 10])
+def test_large_pages_are_cut_into_bounded_exact_parts(text):
+    from classifier.cleaner import PART_CHARS, PART_LINES, _parts
+
+    parts = list(_parts(text))
+    assert parts[0][0] == 0 and parts[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(parts, parts[1:]))  # contiguous: nothing lost
+    for lo, hi in parts:
+        assert hi - lo <= PART_CHARS and text.count("\n", lo, hi) <= PART_LINES
+    if "\n" in text:
+        assert all(text[hi - 1] == "\n" for _, hi in parts[:-1])

@@ -33,7 +33,7 @@ def test_first_problem_is_reported_with_file_and_line(tmp_path, bad, message):
 
 
 def test_weights_and_directories(tmp_path):
-    f = write(tmp_path, json.dumps(GOOD))
+    write(tmp_path, json.dumps(GOOD))
     pages = read_labeled([tmp_path], {"x.jsonl": 5})
     assert [p.weight for p in pages] == [5] and pages[0].labels == ["article", "navigation"]
 

@@ -1,23 +1,16 @@
 """Training: deterministic output, and the retraining loop a crawl maintainer runs."""
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 
-from classifier import Cleaner, LabeledDataError
+from classifier import Cleaner
+from conftest import one_line_error, run_cli
 from classifier.labeled import read_labeled
 from classifier.train import TrainOptions, train
 
 ROOT = Path(__file__).resolve().parent.parent
 BRAND = "琉璃湾"  # invented for this test: no such brand is in labeled/
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "classifier.cli", *map(str, args)], capture_output=True,
-                          cwd=ROOT, timeout=600, text=True)
 
 
 def test_training_is_deterministic(tmp_path):
@@ -35,8 +28,8 @@ def test_train_refuses_broken_data_and_writes_nothing(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "paragraphs": [{"text": "正文", "label": "article"}]}\n{"id": "b", "paragraphs": [{"text": "x", "label": "junk"}]}\n', encoding="utf-8")
     out = tmp_path / "m.npz"
-    proc = run("train", bad, "-o", out)
-    assert proc.returncode == 2 and f"{bad}:2:" in proc.stderr and "junk" in proc.stderr
+    code, _, err = run_cli("train", bad, "-o", out)
+    assert one_line_error(code, err, f"{bad}:2:", "junk")
     assert not out.exists()
 
 
@@ -65,8 +58,8 @@ def test_the_retraining_loop_teaches_a_new_brand(tmp_path):
     new.write_text(json.dumps({"id": "new-brand-1", "source": "test", "paragraphs": [
         {"text": t, "label": lab} for t, lab in zip(TRAIN_PAGE, labels)]}, ensure_ascii=False) + "\n", encoding="utf-8")
     model = tmp_path / "model.npz"
-    proc = run("train", ROOT / "labeled", new, "--weight", f"{new}=5", "--holdout", "0", "-o", model)
-    assert proc.returncode == 0, proc.stderr
+    code, _, err = run_cli("train", ROOT / "labeled", new, "--weight", f"{new}=5", "--holdout", "0", "-o", model)
+    assert code == 0, err
 
     retrained = Cleaner.load(model)
     after = retrained.clean("\n".join(UNSEEN_PAGE))

@@ -1,0 +1,83 @@
+"""Write models/MODEL_CARD.md for the shipped model: data, how to rebuild it, figures.
+
+Run after `webspam train labeled/`:  python scripts/model_card.py [--cv] [--bench]
+Figures are measured here, now: held-out (from training), seeds and dev set (if ../shared is
+present), 5-fold cross-validation (--cv, a few minutes), speed (--bench).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import subprocess
+import sys
+
+from _shared import ROOT, available, dev_pages
+
+sys.path.insert(0, str(ROOT))
+from classifier import Cleaner  # noqa: E402
+from classifier.cleaner import default_model_path  # noqa: E402
+from classifier.labeled import data_hash  # noqa: E402
+from classifier.metrics import format_report  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cv", action="store_true")
+    ap.add_argument("--bench", action="store_true")
+    args = ap.parse_args()
+    path = default_model_path()
+    cleaner = Cleaner.load(path)
+    meta = cleaner.model.meta
+    current = data_hash([ROOT / "labeled"])
+    lines = ["# Model card: `models/webspam.npz`", "",
+             f"Written {datetime.date.today().isoformat()} by `python scripts/model_card.py`.", "",
+             "## What it is",
+             "Multinomial logistic regression over hashed character 1-3-grams (2^18 buckets) of the folded text, "
+             "keyword counts (hand-written lexicons plus keywords mined with jieba and log-odds), layout, position "
+             "and neighbour features; temperature-calibrated; an HMM segmenter with transitions learned from the "
+             "labeled pages. Labels: article, navigation, ad, spam.", "",
+             "## Data and rebuild",
+             f"- trained on `labeled/`: {meta.get('pages')} pages, {meta.get('paragraphs')} paragraphs, "
+             f"files {', '.join(meta.get('files', []))}",
+             f"- training data SHA-256: `{meta.get('data_sha256')}`"
+             + ("" if meta.get("data_sha256") == current else f" (labeled/ is now `{current}`: retrain)"),
+             f"- rebuild: `webspam train labeled/ -o models/webspam.npz` (seed {meta.get('seed')}, C {meta.get('C')}); "
+             "training is deterministic: the same data give a byte-identical file",
+             f"- temperature {cleaner.model.temperature}, {len(cleaner.model.keywords)} mined/user keywords", ""]
+    fig = meta.get("figures") or {}
+    if fig:
+        lines += [f"## Held-out split ({fig['held_out_pages']} pages, after the segmenter)", "```",
+                  format_report(fig["segmented"]), "```", ""]
+    if args.cv:
+        import crossval
+
+        rep = crossval.crossval()
+        lines += ["## 5-fold cross-validation by page (`python scripts/crossval.py`)", "```", format_report(rep),
+                  "macro F1 per fold: " + ", ".join(f"{f:.4f}" for f in rep["fold_macro_f1"]), "```", ""]
+    if available():
+        import eval_dev
+        import eval_seeds
+
+        seeds = eval_seeds.evaluate(cleaner)
+        summary, _, extra = eval_dev.evaluate(cleaner, dev_pages())
+        base = eval_dev.baselines(dev_pages())
+        lines += ["## Seeds and dev set", "",
+                  f"- seeds (`python scripts/eval_seeds.py`): paragraph accuracy {seeds['accuracy']:.4f}, "
+                  f"spam recall {seeds['spam_recall']:.4f}, article recall {seeds['article_recall']:.4f}",
+                  f"- dev set (`python scripts/eval_dev.py`, content F1 of `clean` on the text dumps, "
+                  f"../shared/tools/score_content.py): bi mean F1 {summary['bi']['mean_f1']:.4f} "
+                  f"({', '.join(f'{k} {v:.4f}' for k, v in extra['by_source'].items())}); baselines on the same "
+                  f"dumps: every line {base['every line']:.4f}, lines with >= 20 Han {base['>=20 Han']:.4f}", ""]
+    if args.bench:
+        out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py")], capture_output=True, text=True)
+        lines += ["## Speed (`python scripts/bench.py`)", "```", out.stdout.strip(), "```", ""]
+    lines += ["## Limits", "- Trained on pages written for this repository in the style of real dumps; real pages "
+              "unlike them (forums whose gold keeps user names, infinite-scroll pages with several articles, "
+              "tables of contents) score lower: see the per-source dev figures.",
+              "- Text only: no HTML structure is used.", ""]
+    (ROOT / "models" / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {ROOT / 'models' / 'MODEL_CARD.md'}")
+
+
+if __name__ == "__main__":
+    main()
