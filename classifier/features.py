@@ -108,7 +108,6 @@ class Batch:
     stats: np.ndarray        # (n, len(STAT_NAMES)) float32 counts
     ngram_pid: np.ndarray    # paragraph index (within the batch) of each n-gram occurrence
     ngram_hash: np.ndarray   # hashed feature index
-    ngram_val: np.ndarray    # weight of the occurrence
     ngram_pos: np.ndarray    # start offset in `text`
     ngram_len: np.ndarray    # order
     order_bounds: list       # [(lo, hi)] of each n-gram order's rows (paragraph-sorted inside)
@@ -192,13 +191,13 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
         count = np.bincount(ngram_pid, minlength=n)[:n].astype(np.float32)
         scale = (1.0 / np.sqrt(np.maximum(count, 1.0))).astype(np.float32)
         ngram_hash = np.concatenate(hashes)
-        batch_ngrams = (ngram_pid, ngram_hash, scale[ngram_pid], np.concatenate(poss), np.concatenate(orders))
+        batch_ngrams = (ngram_pid, ngram_hash, np.concatenate(poss), np.concatenate(orders))
         # A bag of n-gram hashes plus the length identifies a paragraph's text for repetition.
         fingerprint = np.bincount(ngram_pid, weights=ngram_hash * 1.0 + 0.5, minlength=n)[:n] + lens * 1e12
     else:
         empty = np.zeros(0, dtype=np.int32)
         scale = np.ones(n, dtype=np.float32)
-        batch_ngrams = (empty, empty, empty.astype(np.float32), empty.astype(np.int64), empty.astype(np.int8))
+        batch_ngrams = (empty, empty, empty.astype(np.int64), empty.astype(np.int8))
         fingerprint = lens * 1e12
     return Batch(first, stats, *batch_ngrams, order_bounds, scale, keywords, fingerprint.astype(np.float64), text)
 
@@ -281,17 +280,6 @@ def main_block(prose: np.ndarray, chars: np.ndarray) -> np.ndarray:
     return block
 
 
-def _distance_to(mask: np.ndarray, n: int) -> np.ndarray:
-    """Distance in paragraphs from each paragraph to the nearest True of `mask`."""
-    where = np.flatnonzero(mask)
-    if not len(where):
-        return np.full(n, CONTEXT_CAP)
-    idx = np.arange(n)
-    k = np.clip(np.searchsorted(where, idx), 0, len(where) - 1)
-    k0 = np.clip(k - 1, 0, len(where) - 1)
-    return np.minimum(np.abs(where[k] - idx), np.abs(where[k0] - idx)).astype(np.float64)
-
-
 def dense_features(stats: np.ndarray, fingerprint: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """The dense feature matrix (n, len(DENSE_NAMES)) of a page from its paragraph `stats`
     and text fingerprints (for repetition), filled block by block."""
@@ -335,7 +323,8 @@ def dense_features(stats: np.ndarray, fingerprint: np.ndarray) -> tuple[np.ndarr
     tokens = stats[:, _S["tokens"]]
     context = [idx / max(n - 1, 1), _log(idx) / 5, _log(n - 1 - idx) / 5, _log(repeated), prose,
                _log(chars) - _log(chars.max()), np.argsort(np.argsort(chars, kind="stable"), kind="stable") / max(n - 1, 1),
-               block, _log(np.minimum(_distance_to(block, n), CONTEXT_CAP)),
+               block, _log(np.minimum(np.minimum(_distance_after(in_block, n), _distance_before(in_block, n)),
+                                      CONTEXT_CAP)),
                idx > (in_block[-1] if len(in_block) else n), idx < (in_block[0] if len(in_block) else -1),
                _log(np.minimum(nxt, CONTEXT_CAP)), _log(np.minimum(prv, CONTEXT_CAP)), inside,
                np.full(n, np.log1p(len(where))), stats[:, _S["indent"]] > 0, _log(chars / np.maximum(tokens, 1)),

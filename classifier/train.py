@@ -58,7 +58,7 @@ def _features(pages: Sequence[LabeledPage], matcher: Matcher):
         for b in batches(*page_of(page.texts), matcher):
             rows.append(b.ngram_pid.astype(np.int64) + offset + b.first)
             cols.append(b.ngram_hash)
-            vals.append(b.ngram_val)
+            vals.append(b.paragraph_scale[b.ngram_pid])  # each occurrence weighs 1/sqrt(its paragraph's n-grams)
             stats.append(b.stats)
             prints.append(b.fingerprint)
         d, names = dense_features(np.concatenate(stats), np.concatenate(prints))
@@ -124,9 +124,8 @@ def _fit(pages: Sequence[LabeledPage], keywords: list, opts: TrainOptions):
     return model
 
 
-def _temperature(model: Model, pages: Sequence[LabeledPage]) -> float:
-    scores = np.concatenate([model.score_texts(p.texts) for p in pages])
-    y = np.array([LABEL_INDEX[lab] for p in pages for lab in p.labels])
+def _temperature(scores: np.ndarray, y: np.ndarray) -> float:
+    """The softmax temperature (grid 0.5..4) minimising the log loss of `scores` on labels `y`."""
     best, best_t = np.inf, 1.0
     for t in np.round(np.arange(0.5, 4.01, 0.05), 2):
         z = scores / t
@@ -137,20 +136,25 @@ def _temperature(model: Model, pages: Sequence[LabeledPage]) -> float:
     return best_t
 
 
-def predict_pages(model: Model, pages: Sequence[LabeledPage], options=None) -> tuple[list, list]:
-    """Top labels and segmented labels for labeled pages (their given paragraphs)."""
+def _labels(model: Model, page_scores: Sequence[np.ndarray], options=None) -> tuple[list, list]:
+    """Top labels and segmented labels from each page's logit scores."""
     from .cleaner import Options
 
     o = options or Options()
     tops, segs = [], []
     priors = np.asarray(model.priors)
-    for p in pages:
-        probs = model.probabilities(model.score_texts(p.texts))
+    for scores in page_scores:
+        probs = model.probabilities(scores)
         seg = segment(probs, priors, model.transitions, model.start, o.confident, o.transition_weight,
                       o.article_confident)
         tops.extend(LABELS[i] for i in probs.argmax(axis=1))
         segs.extend(LABELS[i] for i in seg.labels)
     return tops, segs
+
+
+def predict_pages(model: Model, pages: Sequence[LabeledPage], options=None) -> tuple[list, list]:
+    """Top labels and segmented labels for labeled pages (their given paragraphs)."""
+    return _labels(model, [model.score_texts(p.texts) for p in pages], options)
 
 
 def split_pages(pages: Sequence[LabeledPage], holdout: float, seed: int):
@@ -163,15 +167,16 @@ def split_pages(pages: Sequence[LabeledPage], holdout: float, seed: int):
 
 def _held_out_run(train_pages, held, opts: TrainOptions, user_keywords) -> tuple[float, dict]:
     """Fit on the training split; return the temperature calibrated on `held` and its figures."""
-    model = _fit(train_pages, _mine(train_pages, opts) + [tuple(k) for k in user_keywords], opts)
-    model.temperature = _temperature(model, held)
+    model = _mine_and_fit(train_pages, opts, user_keywords)
+    page_scores = [model.score_texts(p.texts) for p in held]  # scored once: calibration and figures
     gold = [lab for p in held for lab in p.labels]
-    tops, segs = predict_pages(model, held)
+    model.temperature = _temperature(np.concatenate(page_scores), np.array([LABEL_INDEX[lab] for lab in gold]))
+    tops, segs = _labels(model, page_scores)
     return model.temperature, {"held_out_pages": len(held), "classifier": report(gold, tops),
                                "segmented": report(gold, segs)}
 
 
-def _final_run(pages, opts: TrainOptions, user_keywords) -> Model:
+def _mine_and_fit(pages, opts: TrainOptions, user_keywords) -> Model:
     return _fit(pages, _mine(pages, opts) + [tuple(k) for k in user_keywords], opts)
 
 
@@ -183,19 +188,19 @@ def train(pages: Sequence[LabeledPage], opts: TrainOptions = TrainOptions(), use
     model takes the temperature calibrated on the held-out split."""
     if opts.holdout <= 0:
         progress(f"mining keywords and fitting on all {len(pages)} pages")
-        return _final_run(pages, opts, user_keywords), {}
+        return _mine_and_fit(pages, opts, user_keywords), {}
     train_pages, held = split_pages(pages, opts.holdout, opts.seed)
     progress(f"fitting on {len(train_pages)} pages (held-out run, {len(held)} pages held out) "
              f"and on all {len(pages)} pages, {min(n_jobs, 2)} job(s)")
     if n_jobs > 1:
         from joblib import Parallel, delayed
 
-        (temperature, figures), model = Parallel(n_jobs=2)(
+        (temperature, figures), model = Parallel(n_jobs=min(n_jobs, 2))(
             [delayed(_held_out_run)(train_pages, held, opts, user_keywords),
-             delayed(_final_run)(pages, opts, user_keywords)])
+             delayed(_mine_and_fit)(pages, opts, user_keywords)])
     else:
         temperature, figures = _held_out_run(train_pages, held, opts, user_keywords)
-        model = _final_run(pages, opts, user_keywords)
+        model = _mine_and_fit(pages, opts, user_keywords)
     model.temperature = temperature
     progress("done")
     return model, figures
