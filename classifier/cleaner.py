@@ -21,13 +21,12 @@ from . import repair
 from .features import batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import codes_of, to_simplified
-from .paragraphs import paragraph_bounds
+from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
 from .segmenter import ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, propagate_spam, segment
 
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
 PART_LINES = 50_000     # ... and lines
-_CUT_RE = re.compile(r"[。！？!?；;]|\s")
 REASON_NGRAMS = 3
 REASON_KEYWORDS = 3
 _HAS_TONE = re.compile(f"[{repair.TONED_VOWELS}]")
@@ -162,7 +161,7 @@ class Paragraph:
                 "label": self.label, "probs": self.probs, "kept": self.kept, "reason": self.reason}
 
 
-_WRAP_RE = re.compile(r"[ \t]*(?:\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029])[ \t\u3000]*")
+_WRAP_RE = re.compile(rf"[ \t]*(?:\r\n|[{LINE_ENDS}])[ \t\u3000]*")
 
 
 def _unwrap(text: str) -> str:
@@ -252,7 +251,7 @@ def _parts(text: str) -> Iterator[tuple[int, int]]:
             hi = cut
         elif hi < len(text):
             if cut == lo:  # no line end at all: a sentence end or a space, else a hard cut
-                for m in _CUT_RE.finditer(text, max(lo, hi - 2000), hi):
+                for m in CUT_RE.finditer(text, max(lo, hi - 2000), hi):
                     cut = m.end()
             hi = cut if cut > lo else hi
         yield lo, hi

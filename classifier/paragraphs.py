@@ -27,11 +27,11 @@ WRAP_MAX_WIDTH = 200
 WRAP_TOLERANCE = 2
 WRAP_MIN_LINES = 2
 
-_LINE_ENDS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+LINE_ENDS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _BULLET_RE = re.compile(r"^[\s\u3000]*(?:[•·●◆■▪▶►\-\*>»›]|\d+[.、)]\s)")
 _PROSE_RE = re.compile(r"[，,、；;]")
 _SENTENCE_END = tuple("。！？!?；;…」”\"')）")
-_CUT_RE = re.compile(r"[。！？!?；;]|\s+")
+CUT_RE = re.compile(r"[。！？!?；;]|\s+")  # where an over-long line or page may be cut
 
 
 class Span(NamedTuple):
@@ -52,7 +52,7 @@ def _cut_long(start: int, end: int, text: str) -> list[Span]:
     while end - start > MAX_PARAGRAPH_CHARS:
         window = text[start + MAX_PARAGRAPH_CHARS // 2:start + MAX_PARAGRAPH_CHARS]
         cut = None
-        for m in _CUT_RE.finditer(window):
+        for m in CUT_RE.finditer(window):
             cut = m.end()
         stop = start + MAX_PARAGRAPH_CHARS // 2 + cut if cut else start + MAX_PARAGRAPH_CHARS
         spans.append(Span(start, stop))
@@ -119,7 +119,7 @@ def _line_table() -> np.ndarray:
     for cp in range(0x10000):
         if chr(cp).isspace():
             table[cp] = 1
-    for ch in _LINE_ENDS:
+    for ch in LINE_ENDS:
         table[ord(ch)] = 2
     return table
 
