@@ -22,7 +22,7 @@ from .features import batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
-from .segmenter import ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, propagate_spam, segment
+from .segmenter import ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, propagate_spam, rescue_empty, segment
 
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
@@ -57,6 +57,8 @@ class Options:
     split_glued:        split lines where naive HTML-to-text glued a footer marker
                         ("- 上一篇：", "责任编辑：" ...) to the end of a sentence.
     to_simplified:      convert `Page.text` to simplified script (paragraphs keep the page's).
+    rescue_empty:       when no paragraph is article, keep the run of paragraphs likeliest to
+                        be content (`segmenter.rescue_empty`) instead of returning nothing.
     """
 
     confident: float = CONFIDENT
@@ -67,6 +69,7 @@ class Options:
     repair_mojibake: bool = True
     split_glued: bool = True
     to_simplified: bool = False
+    rescue_empty: bool = False
 
 
 class _Explainer:
@@ -350,6 +353,9 @@ class Cleaner:
         seg = segment(probs, self._priors, self.model.transitions, self.model.start,
                       self.options.confident, self.options.transition_weight, self.options.article_confident)
         labels = seg.labels
+        if self.options.rescue_empty:
+            for i in rescue_empty(probs, labels).tolist():
+                notes.setdefault(i, []).append("segmenter: no article found, kept as part of the likeliest run")
         if flagged:
             labels[flagged] = NAVIGATION
         if (labels == SPAM).any():

@@ -30,6 +30,9 @@ def _cleaner(model: Optional[Path], **options):
 
 
 REPAIR_HELP = "Repairs (on by default; each is reported in the paragraph's reason)."
+RESCUE_HELP = ("When no paragraph is article, keep the likeliest run (a table of contents, short "
+               "replies) instead of nothing; off by default: it also fires on a quarter of pages "
+               "that have no article.")
 
 
 def _check_format(fmt: str) -> None:
@@ -55,13 +58,15 @@ def score(file: str = typer.Argument(..., help="Page text file, or - for standar
           model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
           pinyin: bool = typer.Option(True, "--repair-pinyin/--no-repair-pinyin", help=REPAIR_HELP),
           mojibake: bool = typer.Option(True, "--repair-mojibake/--no-repair-mojibake"),
-          glued: bool = typer.Option(True, "--split-glued/--no-split-glued")) -> None:
+          glued: bool = typer.Option(True, "--split-glued/--no-split-glued"),
+          rescue: bool = typer.Option(False, "--rescue-empty", help=RESCUE_HELP)) -> None:
     """Label every paragraph: a readable table, or one JSON object per paragraph."""
     from .textio import read_input
 
     _check_format(fmt)
     text, _ = read_input(file)
-    page = _cleaner(model, repair_pinyin=pinyin, repair_mojibake=mojibake, split_glued=glued).clean(text)
+    page = _cleaner(model, repair_pinyin=pinyin, repair_mojibake=mojibake, split_glued=glued,
+                    rescue_empty=rescue).clean(text)
     if fmt == "jsonl":
         out = sys.stdout
         for p in page.paragraphs:
@@ -92,13 +97,14 @@ def clean(file: str = typer.Argument(..., help="Page text file, or - for standar
           to_simplified: bool = typer.Option(False, "--to-simplified", help="Convert the article to simplified script."),
           pinyin: bool = typer.Option(True, "--repair-pinyin/--no-repair-pinyin", help=REPAIR_HELP),
           mojibake: bool = typer.Option(True, "--repair-mojibake/--no-repair-mojibake"),
-          glued: bool = typer.Option(True, "--split-glued/--no-split-glued")) -> None:
+          glued: bool = typer.Option(True, "--split-glued/--no-split-glued"),
+          rescue: bool = typer.Option(False, "--rescue-empty", help=RESCUE_HELP)) -> None:
     """Print the page's article text (the kept paragraphs)."""
     from .textio import read_input
 
     text, _ = read_input(file)
     article = _cleaner(model, to_simplified=to_simplified, repair_pinyin=pinyin, repair_mojibake=mojibake,
-                       split_glued=glued).clean(text).text
+                       split_glued=glued, rescue_empty=rescue).clean(text).text
     _write(out, article + ("\n" if article else ""), [file])
 
 
@@ -122,7 +128,8 @@ def train(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files
           keywords: List[Path] = typer.Option([], "--keywords", "-k", help="word<TAB>category file(s) to add."),
           seed: int = typer.Option(13, help="Seed of the held-out page split."),
           holdout: float = typer.Option(0.15, help="Share of pages held out for the printed figures."),
-          c: float = typer.Option(0.3, "--C", help="Inverse regularization strength.")) -> None:
+          c: Optional[float] = typer.Option(None, "--C", help="Inverse regularization strength "
+                                            "(default: TrainOptions.C).")) -> None:
     """Train a model from labeled pages and print per-class figures on a held-out split."""
     from rich.console import Console
 
@@ -139,7 +146,7 @@ def train(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files
     user_kw = [kw for f in keywords for kw in read_keyword_file(f)]
     console = Console(stderr=True)
     with console.status("training") as status:
-        model, figures = fit(pages, TrainOptions(C=c, seed=seed, holdout=holdout), user_kw,
+        model, figures = fit(pages, TrainOptions(seed=seed, holdout=holdout, **({} if c is None else {"C": c})), user_kw,
                              progress=lambda msg: (status.update(msg), console.log(msg)))
     model.meta = {"data_sha256": data_hash(labeled), "files": [Path(f).name for f in files],
                   "pages": len(pages), "paragraphs": sum(len(p.texts) for p in pages), "seed": seed,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ARTICLE, SPAM = 0, 3
+ARTICLE, NAVIGATION, AD, SPAM = range(4)
 ARTICLE_CONFIDENT = 0.7  # an article paragraph this sure is an anchor too (headlines between chrome)
 CONFIDENT = 0.85         # paragraphs at least this sure anchor the decoding
 TRANSITION_WEIGHT = 1.5  # scales the log transition probabilities against the emissions (tuned on dev)
@@ -130,3 +130,30 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
             out.append(i)
     labels[out] = SPAM
     return out
+
+
+RESCUE_FLOOR = 0.03    # article probability a paragraph must beat to count for the rescued run
+RESCUE_MIN_GAIN = 0.5  # ... and the run's summed excess over that floor, so bare chrome stays empty
+
+
+def rescue_empty(probs: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """When no paragraph is labeled article, the run of paragraphs with the most article
+    probability above RESCUE_FLOOR (a maximum-sum segment, skipping ad and spam) is the
+    page's content: a table of contents, a thread of short replies. Its navigation paragraphs
+    above the floor become article, in place; returns their indexes (none when the best run
+    gains less than RESCUE_MIN_GAIN, as on a page of bare chrome)."""
+    if not len(labels) or (labels == ARTICLE).any():
+        return np.zeros(0, dtype=np.int64)
+    gain = probs[:, ARTICLE] - RESCUE_FLOOR
+    gain[(labels == SPAM) | (labels == AD)] = -1.0
+    # Maximum-sum segment: best end at i is cumsum[i] - min(cumsum before i).
+    csum = np.concatenate(([0.0], np.cumsum(gain)))
+    low = np.minimum.accumulate(csum[:-1])
+    end = int(np.argmax(csum[1:] - low))
+    if csum[end + 1] - low[end] < RESCUE_MIN_GAIN:
+        return np.zeros(0, dtype=np.int64)
+    start = int(np.flatnonzero(csum[:end + 1] == low[end])[-1])
+    run = np.arange(start, end + 1)
+    run = run[(labels[run] == NAVIGATION) & (gain[run] > 0)]
+    labels[run] = ARTICLE
+    return run

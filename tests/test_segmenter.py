@@ -67,3 +67,25 @@ def test_brand_propagation_only_for_short_texts_found_in_spam():
     labels = np.array([1, 3, 1, 3, 1, 1])
     assert propagate_spam(["旺财体育", "旺财体育:网", "正文。", "旺财体育:注册送", "首页", "频道"], labels) == [0]
     assert labels.tolist() == [3, 3, 1, 3, 1, 1]
+
+
+@pytest.mark.parametrize("article_probs, labels, rescued", [
+    # a table of contents between menus: the run of likelier paragraphs becomes article
+    ([0.0, 0.01, 0.2, 0.05, 0.3, 0.25, 0.4, 0.0], [1] * 8, [2, 3, 4, 5, 6]),
+    # bare chrome: nothing gains enough, the page stays empty
+    ([0.0, 0.05, 0.01, 0.04, 0.0], [1] * 5, []),
+    # a page that already has an article is left alone
+    ([0.9, 0.3, 0.3, 0.3], [0, 1, 1, 1], []),
+    # ad and spam paragraphs break the run and are never rescued
+    ([0.3, 0.3, 0.2, 0.3, 0.3, 0.3], [1, 1, 3, 1, 1, 1], [3, 4, 5]),
+])
+def test_rescue_empty_keeps_the_likeliest_run(article_probs, labels, rescued):
+    from classifier.segmenter import rescue_empty
+
+    a = np.array(article_probs)
+    probs = np.column_stack([a, 1 - a, np.zeros_like(a), np.zeros_like(a)])
+    labels = np.array(labels)
+    before = labels.copy()
+    got = rescue_empty(probs, labels)
+    assert got.tolist() == rescued
+    assert (labels[rescued] == 0).all() and (np.delete(labels, rescued) == np.delete(before, rescued)).all()
