@@ -110,96 +110,142 @@ class Batch:
     ngram_hash: np.ndarray   # hashed feature index
     ngram_pos: np.ndarray    # start offset in `text`
     ngram_len: np.ndarray    # order
-    order_bounds: list       # [(lo, hi)] of each n-gram order's rows (paragraph-sorted inside)
+    group_sizes: np.ndarray  # (orders, n): n-grams of each order in each paragraph; the rows are
+                             # grouped by order, then paragraph, then position
     paragraph_scale: np.ndarray  # per paragraph: the weight of each of its n-gram occurrences
     keywords: tuple          # (paragraph, start, end, category index) arrays of lexicon matches
     fingerprint: np.ndarray  # per paragraph: identifies its stripped, folded text (for repetition)
     text: str                # the page text the offsets point into
 
 
-def _hash(folded: np.ndarray, n: int) -> np.ndarray:
-    k = np.full(len(folded) - n + 1, (0x9E3779B97F4A7C15 * n) & 0xFFFFFFFFFFFFFFFF, dtype=np.uint64)
-    for i in range(n):
-        k = (k ^ folded[i:len(folded) - n + 1 + i].astype(np.uint64)) * np.uint64(0x100000001B3)
+@lru_cache(maxsize=1)
+def class_index() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The class table in compact form: (index, flags, bits). `index` maps a code point to one
+    of the few distinct flag combinations (uint8), `flags[index]` gives back `class_table()`,
+    and ``bits[index, c]`` says whether the combination has the class of ``CLASS_NAMES[c]``.
+    Counting class combinations per paragraph (one bincount) and multiplying by `bits`
+    gives every class count at once."""
+    flags, index = np.unique(class_table(), return_inverse=True)
+    bits = (flags[:, None] & np.array([1 << i for i in range(len(CLASS_NAMES))])[None] != 0).astype(np.int64)
+    return index.astype(np.uint8), flags, bits
+
+
+@lru_cache(maxsize=8)
+def _stat_columns(columns: tuple[str, ...]) -> np.ndarray:
+    """The `stats` column of each keyword category of a matcher (see `Matcher.columns`)."""
+    return np.array([_S[c] for c in columns], dtype=np.int64)
+
+
+_SEEDS = np.array([(0x9E3779B97F4A7C15 * n) & 0xFFFFFFFFFFFFFFFF for n in range(max(NGRAM_ORDERS) + 1)],
+                  dtype=np.uint64)
+
+
+def _ngram_hashes(chars: np.ndarray, starts: list[np.ndarray], orders: list[int]) -> np.ndarray:
+    """The hashed feature index of n-grams of `chars` (folded code points): ``starts[i]`` holds
+    the start offsets of the n-grams of order ``orders[i]`` (ascending orders). FNV-style
+    mixing of the characters, then a splitmix finaliser, in uint64.
+
+    All orders are hashed in one array: step i mixes character i into the rows of every order
+    above i, which are a suffix of the rows because they are grouped by ascending order."""
+    sizes = [len(x) for x in starts]
+    rows = np.concatenate(starts)
+    k = np.repeat(_SEEDS[orders], sizes)
+    for i in range(orders[-1]):
+        done = sum(size for order, size in zip(orders, sizes) if order <= i)  # rows of orders <= i
+        k[done:] ^= chars[rows[done:] + i]
+        k[done:] *= np.uint64(0x100000001B3)
     k ^= k >> np.uint64(29)
     k *= np.uint64(0xBF58476D1CE4E5B9)
     k ^= k >> np.uint64(32)
-    return (k & np.uint64(N_HASH - 1)).astype(np.int32)
+    k &= np.uint64(N_HASH - 1)
+    return k.astype(np.int32)
 
 
 def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: int, last: int,
            matcher: Matcher) -> Batch:
-    """Features of paragraphs first..last-1, whose spans are ``starts[i]:ends[i]`` of `text`."""
+    """Features of paragraphs first..last-1, whose spans are ``starts[i]:ends[i]`` of `text`.
+
+    The paragraphs' stripped characters are gathered into one concatenated array (`pos`:
+    their offsets in `raw`, `ids`: their paragraph); per-paragraph counts are then bincounts
+    over `ids`, and the n-grams of order k are the windows of that array whose first and
+    last characters belong to the same paragraph."""
     n = last - first
     lo, hi = (int(starts[first]), int(ends[last - 1])) if n else (0, 0)
     raw = codes[lo:hi]
     s, e = starts[first:last] - lo, ends[first:last] - lo
-    classes = np.take(class_table(), raw, mode="clip")  # code points past the table: CJK planes
-    solid = np.concatenate(([0], np.cumsum((classes & SPACE) == 0)))
+    index, flags, bits = class_index()
+    cid = np.take(index, raw, mode="clip")  # code points past the table: CJK planes
+    classes = flags[cid]
+    solid = np.zeros(len(raw) + 1, dtype=np.int64)
+    np.cumsum((classes & SPACE) == 0, out=solid[1:])
     # Stripped bounds: features ignore a paragraph's leading and trailing space.
     ss = np.searchsorted(solid, solid[s] + 1, side="left") - 1
     se = np.searchsorted(solid, solid[e], side="left")
     lens = np.maximum(se - ss, 0)
     ss = np.where(lens > 0, ss, s)
+    offsets = np.cumsum(lens) - lens  # where each paragraph starts in the concatenation
     total = int(lens.sum())
     ids = np.repeat(np.arange(n, dtype=np.int32), lens)
-    pos = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(ss, lens)
-    pid = np.full(len(raw), -1, dtype=np.int32)
-    pid[pos] = ids
+    pos = np.arange(total) + np.repeat(ss - offsets, lens)
+    same = ids[1:] == ids[:-1]  # consecutive characters of one paragraph
 
     stats = np.zeros((n, len(STAT_NAMES)), dtype=np.float32)
     stats[:, 0] = lens
-    cls = classes[pos]
-    if total:  # all class counts at once: unpack the class bits, sum them per paragraph
-        bits = np.unpackbits(cls.view(np.uint8).reshape(-1, 2), axis=1, bitorder="little")
-        sums = np.add.reduceat(bits[:, :len(CLASS_NAMES)], np.minimum(np.cumsum(lens) - lens, total - 1), axis=0)
-        stats[:, _CLASS_COLS] = np.where(lens[:, None] > 0, sums, 0)
+    cid_in = cid[pos]
+    # Kept from an earlier formulation (a reduceat clipped to the last row): when a batch ends
+    # with empty (all-space) paragraphs, the last character of the last non-empty paragraph
+    # is left out of its class counts, unless it is that paragraph's only character.
+    counted = total - 1 if total and lens[-1] == 0 and lens[ids[-1]] >= 2 else total
+    combos = np.bincount(ids[:counted] * len(flags) + cid_in[:counted], minlength=n * len(flags))
+    combos = combos.reshape(n, len(flags))
+    stats[:, _CLASS_COLS] = combos @ bits
     if len(raw):
         stats[:, _S["ends_sent"]] = (lens > 0) & ((classes[np.maximum(se - 1, 0)] & SENT_END) != 0)
         stats[:, _S["bullet"]] = (lens > 0) & ((classes[np.minimum(ss, len(raw) - 1)] & BULLET) != 0)
     stats[:, _S["indent"]] = ss - s
-    solid_in = (cls & SPACE) == 0
+    solid_in = (flags[cid_in] & SPACE) == 0
     run_start = solid_in.copy()  # tokens = runs of non-space characters
-    run_start[1:] &= ~(solid_in[:-1] & (ids[1:] == ids[:-1]))
+    run_start[1:] &= ~(solid_in[:-1] & same)
     stats[:, _S["tokens"]] = np.bincount(ids[run_start], minlength=n)[:n]
 
     folded = fold_codes(raw)
-    kw_start, kw_end, kw_cat = matcher.find(folded.tobytes().decode("utf-32-le", "surrogatepass"))
+    kw_start, kw_end, kw_cat = matcher.find(folded)
+    kw_pid = np.searchsorted(ss, kw_start, side="right") - 1  # the last paragraph starting at or before
+    inside = (kw_pid >= 0) & (kw_end <= (ss + lens)[np.maximum(kw_pid, 0)])  # within its stripped text
+    kw_pid, kw_start, kw_end, kw_cat = kw_pid[inside].astype(np.int32), kw_start[inside], kw_end[inside], kw_cat[inside]
     if len(kw_start):
-        inside = (pid[kw_start] >= 0) & (pid[kw_start] == pid[kw_end - 1])  # within one paragraph
-        kw_start, kw_end, kw_cat = kw_start[inside], kw_end[inside], kw_cat[inside]
-    kw_pid = pid[kw_start]
-    if len(kw_start):
-        columns = np.array([_S[c] for c in matcher.columns], dtype=np.int64)
-        np.add.at(stats, (kw_pid, columns[kw_cat]), 1)
+        np.add.at(stats, (kw_pid, _stat_columns(matcher.columns)[kw_cat]), 1)
     keywords = (kw_pid, kw_start + lo, kw_end + lo, kw_cat)
 
-    pids, hashes, poss, orders = [], [], [], []
-    for order in NGRAM_ORDERS:
-        if len(folded) < order:
-            continue
-        head, tail = pid[: len(pid) - order + 1], pid[order - 1:]
-        idx = np.flatnonzero((head >= 0) & (head == tail))
-        pids.append(head[idx])
-        hashes.append(_hash(folded, order)[idx])
-        poss.append(idx + lo)
-        orders.append(np.full(len(idx), order, dtype=np.int8))
-    sizes = np.cumsum([0] + [len(x) for x in pids])
-    order_bounds = list(zip(sizes[:-1].tolist(), sizes[1:].tolist()))
-    if pids:
-        ngram_pid = np.concatenate(pids)
-        count = np.bincount(ngram_pid, minlength=n)[:n].astype(np.float32)
-        scale = (1.0 / np.sqrt(np.maximum(count, 1.0))).astype(np.float32)
-        ngram_hash = np.concatenate(hashes)
-        batch_ngrams = (ngram_pid, ngram_hash, np.concatenate(poss), np.concatenate(orders))
-        # A bag of n-gram hashes plus the length identifies a paragraph's text for repetition.
-        fingerprint = np.bincount(ngram_pid, weights=ngram_hash * 1.0 + 0.5, minlength=n)[:n] + lens * 1e12
+    # n-grams: windows of the concatenation inside one paragraph, grouped by order
+    orders = [order for order in NGRAM_ORDERS if order <= len(raw)]
+    group_sizes = np.maximum(lens - (np.array(orders, dtype=np.int64)[:, None] - 1), 0)
+    count = group_sizes.sum(axis=0).astype(np.float32)  # n-grams per paragraph
+    scale = (1.0 / np.sqrt(np.maximum(count, 1.0))).astype(np.float32)
+    if orders:
+        inside, starts = np.ones(total, dtype=bool), []
+        for order in orders:  # a window of order k+1 is one of order k plus the next character
+            if order > 1:
+                inside = inside[:-1] & same[order - 2:]
+            starts.append(inside.nonzero()[0])
+        rows = np.concatenate(starts)
+        ngram_pid, ngram_pos = ids[rows], pos[rows] + lo
+        ngram_len = np.repeat(np.array(orders, dtype=np.int8), [len(x) for x in starts])
+        ngram_hash = _ngram_hashes(folded[pos], starts, orders)
+        # A bag of n-gram hashes plus the length identifies a paragraph's text for repetition:
+        # sum(hash + 0.5) + length * 1e12. The sum is exact in int64 and in float64 (far below
+        # 2**52), so it is taken per (order, paragraph) group from a running sum.
+        running = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(ngram_hash, out=running[1:])
+        ends = np.cumsum(group_sizes.ravel())
+        sums = (running[ends] - running[ends - group_sizes.ravel()]).reshape(group_sizes.shape).sum(axis=0)
+        fingerprint = (sums + 0.5 * count) + lens * 1e12
     else:
-        empty = np.zeros(0, dtype=np.int32)
-        scale = np.ones(n, dtype=np.float32)
-        batch_ngrams = (empty, empty, empty.astype(np.int64), empty.astype(np.int8))
+        ngram_pid = ngram_hash = np.zeros(0, dtype=np.int32)
+        ngram_pos, ngram_len = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
         fingerprint = lens * 1e12
-    return Batch(first, stats, *batch_ngrams, order_bounds, scale, keywords, fingerprint.astype(np.float64), text)
+    return Batch(first, stats, ngram_pid, ngram_hash, ngram_pos, ngram_len, group_sizes, scale, keywords,
+                 fingerprint.astype(np.float64), text)
 
 
 def batches(text: str, starts: np.ndarray, ends: np.ndarray, matcher: Matcher,

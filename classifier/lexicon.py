@@ -34,9 +34,10 @@ def builtin_keywords() -> tuple[tuple[str, str], ...]:
 class Matcher:
     """Finds keywords of every category in folded text (all overlapping matches), with the
     Rust Aho-Corasick automaton of ahocorasick_rs: measured 4x faster here than pyahocorasick
-    on the dev pages, and its cost barely grows with the number of keywords."""
+    on the dev pages, and its cost barely grows with the number of keywords. It runs as a DFA
+    over the text's UTF-8 bytes, twice as fast on the dev pages as over a str."""
 
-    automaton: ahocorasick_rs.AhoCorasick | None
+    automaton: ahocorasick_rs.BytesAhoCorasick | None
     pattern_category: np.ndarray   # category index of each pattern
     categories: tuple[str, ...]    # a lexicon category, or "pattern:<name>" for layout patterns
     columns: tuple[str, ...]       # the feature statistic each category index counts into
@@ -55,15 +56,29 @@ class Matcher:
                 cats.append(cat)
             seen[(key, cats.index(cat))] = None
         patterns = [k for k, _ in seen]
-        automaton = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MATCHKIND_STANDARD) if patterns else None
+        automaton = ahocorasick_rs.BytesAhoCorasick(
+            [p.encode("utf-8") for p in patterns], matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
+            implementation=ahocorasick_rs.Implementation.DFA) if patterns else None
         columns = tuple(c.split(":", 1)[1] if c.startswith("pattern:") else f"kw_{c}" for c in cats)
         return cls(automaton, np.array([c for _, c in seen], dtype=np.int64), tuple(cats), columns)
 
-    def find(self, folded: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Start offsets, end offsets and category indexes of every match in `folded`."""
-        found = self.automaton.find_matches_as_indexes(folded, overlapping=True) if self.automaton else []
+    def find(self, folded: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Start offsets, end offsets and category indexes of every match in the folded text
+        given as code points (see `normalize.fold_codes`).
+
+        A pattern in UTF-8 can only match at character boundaries of UTF-8 text, so the byte
+        offsets of the matches map back exactly to character offsets (through the byte
+        offset at which each character starts)."""
+        data = folded.tobytes().decode("utf-32-le", "surrogatepass").encode("utf-8")
+        found = self.automaton.find_matches_as_indexes(data, overlapping=True) if self.automaton else []
         if not found:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, empty
         m = np.array(found, dtype=np.int64)
-        return m[:, 1], m[:, 2], self.pattern_category[m[:, 0]]
+        starts, ends = m[:, 1], m[:, 2]
+        if len(data) != len(folded):  # not all ASCII: byte offsets -> character offsets
+            width = 1 + (folded >= 0x80).view(np.uint8) + (folded >= 0x800) + (folded >= 0x10000)
+            at = np.zeros(len(folded) + 1, dtype=np.int64)
+            np.cumsum(width, out=at[1:])
+            starts, ends = np.searchsorted(at, starts), np.searchsorted(at, ends)
+        return starts, ends, self.pattern_category[m[:, 0]]

@@ -63,19 +63,18 @@ class Model:
     def ngram_scores(self, batch: Batch) -> np.ndarray:
         """(n, 4) summed n-gram weights of the batch's paragraphs.
 
-        Within one n-gram order the occurrences are in paragraph order, so one `reduceat`
-        over the gathered weight rows sums every (order, paragraph) group; every occurrence of
-        a paragraph has the same weight (1/sqrt of its n-gram count), applied once at the end."""
+        The occurrences are grouped by order, then paragraph, so one `reduceat` over the
+        gathered weight rows sums every (order, paragraph) group; every occurrence of a
+        paragraph has the same weight (1/sqrt of its n-gram count), applied once at the end."""
         n = len(batch.stats)
         if not len(batch.ngram_hash):
             return np.zeros((n, 4), dtype=np.float64)
         w = self.ngram_rows(batch.ngram_hash)
-        pids = np.arange(n)
-        bounds = np.concatenate([lo + np.searchsorted(batch.ngram_pid[lo:hi], pids) for lo, hi in batch.order_bounds])
-        ends = np.concatenate([bounds[1:], [len(w)]])
+        sizes = batch.group_sizes.ravel()
+        bounds = np.cumsum(sizes) - sizes  # the first row of each group
         sums = np.add.reduceat(w, np.minimum(bounds, len(w) - 1), axis=0, dtype=np.float64)
-        sums[ends <= bounds] = 0.0  # empty groups: reduceat returns the row at the index instead
-        return sums.reshape(len(batch.order_bounds), n, 4).sum(axis=0) * batch.paragraph_scale[:, None]
+        sums[sizes == 0] = 0.0  # empty groups: reduceat returns the row at the index instead
+        return sums.reshape(len(batch.group_sizes), n, 4).sum(axis=0) * batch.paragraph_scale[:, None]
 
     def dense_matrix(self, stats: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
         dense, names = dense_features(stats, fingerprint)
