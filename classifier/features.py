@@ -304,132 +304,175 @@ def _cols(names) -> list[int]:
     return [_S[x] for x in names]
 
 
+_DENSE = {name: i for i, name in enumerate(DENSE_NAMES)}
+# stats columns read by the elementwise blocks of `dense_features`, each block in one gather
+_LOG_SRC = np.array(_cols(("chars",) + _DENSITY + _LOGGED))         # log1p: log_chars, *_log
+_DIV_SRC = np.array(_cols(_RATIO + _DENSITY + _KW_DENSITY))         # per character: ratios, densities
+_FLAG_SRC = np.array(_cols(_FLAGS))
+_SPAM_KW_SRC = np.array(_cols(("kw_gambling", "kw_adult", "kw_spam")))
+# length bin k holds LEN_BINS[k-1] < chars <= LEN_BINS[k] (np.digitize with right=True)
+_BIN_LO = np.concatenate(([-np.inf], LEN_BINS)).astype(np.float32)
+_BIN_HI = np.concatenate((LEN_BINS, [np.inf])).astype(np.float32)
+
+
+def _dense_slice(first: str, width: int) -> slice:
+    return slice(_DENSE[first], _DENSE[first] + width)
+
+
 MAIN_BLOCK_GAP = 8  # prose paragraphs at most this many paragraphs apart join the main block
 
 
-def main_block(prose: np.ndarray, chars: np.ndarray) -> np.ndarray:
+def main_block(prose: np.ndarray, chars: np.ndarray) -> tuple[int, int] | None:
     """The page's main block: grown from its longest prose paragraph over neighbouring prose
-    paragraphs less than MAIN_BLOCK_GAP apart (a boolean mask over paragraphs)."""
-    n = len(prose)
-    block = np.zeros(n, dtype=bool)
+    paragraphs less than MAIN_BLOCK_GAP apart. Its first and last paragraph (None: no prose)."""
     where = np.flatnonzero(prose)
     if not len(where):
-        return block
-    core = where[np.argmax(chars[where])]
-    k = int(np.searchsorted(where, core))
+        return None
+    k = int(np.argmax(chars[where]))
+    where = where.tolist()
     lo = hi = k
     while lo > 0 and where[lo] - where[lo - 1] <= MAIN_BLOCK_GAP:
         lo -= 1
     while hi < len(where) - 1 and where[hi + 1] - where[hi] <= MAIN_BLOCK_GAP:
         hi += 1
-    block[where[lo]:where[hi] + 1] = True
-    return block
+    return where[lo], where[hi]
 
 
 def dense_features(stats: np.ndarray, fingerprint: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """The dense feature matrix (n, len(DENSE_NAMES)) of a page from its paragraph `stats`
-    and text fingerprints (for repetition), filled block by block."""
+    and text fingerprints (for repetition).
+
+    Written for few numpy calls (a page has a few hundred paragraphs, so call overhead is
+    most of the cost): each elementwise block is one gather of stats columns, one operation
+    and one write into its columns of `out`. Every value is computed in the same dtype and
+    by the same operations as the feature definitions ask, so the output is exact."""
     n = len(stats)
     out = np.zeros((n, len(DENSE_NAMES)), dtype=np.float32)
     if not n:
         return out, list(DENSE_NAMES)
     chars = stats[:, 0]
-    nn = np.maximum(chars, 1.0)[:, None]
-    c = 0
-
-    def put(block):
-        nonlocal c
-        block = np.asarray(block, dtype=np.float32)
-        width = 1 if block.ndim == 1 else block.shape[1]
-        out[:, c:c + width] = block.reshape(n, width)
-        c += width
-
-    log_chars = _log(chars) / 5
-    put(log_chars)
-    bins = np.digitize(chars, LEN_BINS, right=True)
-    put(bins[:, None] == np.arange(len(LEN_BINS) + 1)[None])
-    put(stats[:, _cols(_RATIO)] / nn)
-    put(_log(stats[:, _cols(_DENSITY)]))
-    put(np.minimum(stats[:, _cols(_DENSITY)] / nn * 20, 3))
-    put(stats[:, _cols(_FLAGS)])
-    put(_log(stats[:, _cols(_LOGGED)]))
-    put(np.minimum(stats[:, _cols(_KW_DENSITY)] / nn * 10, 3))
-
-    idx = np.arange(n)
-    sent, comma, cjk = stats[:, _S["sent_end"]], stats[:, _S["comma"]], stats[:, _S["cjk"]]
-    prose = (chars >= PROSE_MIN_CHARS) & (sent + comma >= 2) & (cjk >= 0.5 * chars)
-    _, inverse, counts = np.unique(fingerprint, return_inverse=True, return_counts=True)
-    repeated = counts[inverse].astype(np.float32) - 1
-    where = np.flatnonzero(prose)
-    block = main_block(prose, chars)
-    in_block = np.flatnonzero(block)
-    nxt = _distance_after(where, n)
-    prv = _distance_before(where, n)
-    inside = (idx >= where[0]) & (idx <= where[-1]) if len(where) else np.zeros(n, dtype=bool)
-    tokens = stats[:, _S["tokens"]]
-    context = [idx / max(n - 1, 1), _log(idx) / 5, _log(n - 1 - idx) / 5, _log(repeated), prose,
-               _log(chars) - _log(chars.max()), np.argsort(np.argsort(chars, kind="stable"), kind="stable") / max(n - 1, 1),
-               block, _log(np.minimum(np.minimum(_distance_after(in_block, n), _distance_before(in_block, n)),
-                                      CONTEXT_CAP)),
-               idx > (in_block[-1] if len(in_block) else n), idx < (in_block[0] if len(in_block) else -1),
-               _log(np.minimum(nxt, CONTEXT_CAP)), _log(np.minimum(prv, CONTEXT_CAP)), inside,
-               np.full(n, np.log1p(len(where))), stats[:, _S["indent"]] > 0, _log(chars / np.maximum(tokens, 1)),
-               headline_candidate(stats, in_block[0] if len(in_block) else -1),
-               np.abs(cjk / np.maximum(chars, 1) - _block_cjk_share(cjk, chars, block))]
-    put(np.column_stack(context))
-
-    spam_kw = (stats[:, _cols(("kw_gambling", "kw_adult", "kw_spam"))].sum(axis=1) > 0)
-    own = np.column_stack([prose, log_chars, stats[:, _S["bullet"]], spam_kw, stats[:, _S["kw_navigation"]] > 0,
-                           sent > 0, chars <= 12, (stats[:, _S["date"]] + stats[:, _S["time"]]) > 0]).astype(np.float32)
-    for _, shift in _NEIGHBOURS:
-        shifted = np.zeros_like(own)
-        if shift > 0:
-            shifted[shift:] = own[:-shift]
-        else:
-            shifted[:shift] = own[-shift:]
-        put(shifted)
-    assert c == len(DENSE_NAMES)
+    logs = np.log1p(np.maximum(stats[:, _LOG_SRC], 0))
+    out[:, _DENSE["log_chars"]] = logs[:, 0] / 5
+    out[:, _dense_slice("sent_end_log", len(_DENSITY))] = logs[:, 1:1 + len(_DENSITY)]
+    out[:, _dense_slice("indent_log", len(_LOGGED))] = logs[:, 1 + len(_DENSITY):]
+    out[:, _dense_slice("len_bin0", len(LEN_BINS) + 1)] = (chars[:, None] > _BIN_LO) & (chars[:, None] <= _BIN_HI)
+    per_char = stats[:, _DIV_SRC] / np.maximum(chars, 1.0)[:, None]
+    r, d = len(_RATIO), len(_DENSITY)
+    out[:, _dense_slice("cjk_ratio", r)] = per_char[:, :r]
+    out[:, _dense_slice("sent_end_density", d)] = np.minimum(per_char[:, r:r + d] * 20, 3)
+    out[:, _dense_slice("kw_gambling_density", len(_KW_DENSITY))] = np.minimum(per_char[:, r + d:] * 10, 3)
+    out[:, _dense_slice("ends_sent", len(_FLAGS))] = stats[:, _FLAG_SRC]
+    prose = _context(out, stats, fingerprint, logs[:, 0])
+    _neighbours(out, stats, prose)
     return out, list(DENSE_NAMES)
 
 
-def _block_cjk_share(cjk: np.ndarray, chars: np.ndarray, block: np.ndarray) -> float:
-    """Share of CJK characters in the main block (the page's own script mix); 1 without one."""
-    total = chars[block].sum()
-    return float(cjk[block].sum() / total) if total else 1.0
+def _context(out: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray, log_chars: np.ndarray) -> np.ndarray:
+    """Fill the page-context columns (`_CONTEXT`) of `out`; returns the prose mask.
+
+    Distances are capped at CONTEXT_CAP and computed in float64 from exact integers, as the
+    definitions have them; `_log` then rounds once to float32."""
+    n = len(stats)
+    idx = np.arange(n)
+    chars, sent, comma, cjk = (stats[:, _S[c]] for c in ("chars", "sent_end", "comma", "cjk"))
+    prose = (chars >= PROSE_MIN_CHARS) & (sent + comma >= 2) & (cjk >= 0.5 * chars)
+    where = prose.nonzero()[0]
+    span = main_block(prose, chars)
+    col = _DENSE
+    out[:, col["rel_pos"]] = idx / max(n - 1, 1)
+    pos_log = _log(idx) / 5
+    out[:, col["pos_log"]] = pos_log
+    out[:, col["pos_from_end_log"]] = pos_log[::-1]  # _log(n - 1 - idx) / 5
+    out[:, col["repeated_log"]] = _log(_repeats(fingerprint).astype(np.float32) - 1)
+    out[:, col["prose"]] = prose
+    out[:, col["rel_len_log"]] = log_chars - _log(chars.max())
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.argsort(chars, kind="stable")] = idx  # the inverse permutation: argsort of argsort
+    out[:, col["rel_len_rank"]] = rank / max(n - 1, 1)
+    if span is None:
+        block_start, share = -1, 1.0
+        out[:, col["dist_main_block"]] = _log(CONTEXT_CAP)
+    else:
+        b0, b1 = span
+        block_start = b0
+        out[b0:b1 + 1, col["in_main_block"]] = 1
+        out[:, col["dist_main_block"]] = _log(np.minimum(np.maximum(np.maximum(b0 - idx, idx - b1), 0), CONTEXT_CAP))
+        out[b1 + 1:, col["after_main_block"]] = 1
+        out[:b0, col["before_main_block"]] = 1
+        total = chars[b0:b1 + 1].sum()  # sums of small integers: exact in float32, in any order
+        share = float(cjk[b0:b1 + 1].sum() / total) if total else 1.0
+    if len(where):
+        # nearest prose paragraph at or after / at or before each paragraph, by a running min / max
+        big = n + int(CONTEXT_CAP)
+        nxt = np.minimum.accumulate(np.where(prose, idx, big)[::-1])[::-1] - idx
+        prv = idx - np.maximum.accumulate(np.where(prose, idx, -big))
+        out[:, col["dist_next_prose"]] = _log(np.minimum(nxt, CONTEXT_CAP))
+        out[:, col["dist_prev_prose"]] = _log(np.minimum(prv, CONTEXT_CAP))
+        out[where[0]:where[-1] + 1, col["inside_body"]] = 1
+    else:
+        out[:, col["dist_next_prose"]] = out[:, col["dist_prev_prose"]] = _log(CONTEXT_CAP)
+    out[:, col["page_prose_log"]] = np.log1p(len(where))
+    out[:, col["indent_flag"]] = stats[:, _S["indent"]] > 0
+    out[:, col["token_chars_log"]] = _log(chars / np.maximum(stats[:, _S["tokens"]], 1))
+    headline = _headline(stats, block_start)
+    if headline >= 0:
+        out[headline, col["headline_candidate"]] = 1
+    out[:, col["script_gap"]] = np.abs(cjk / np.maximum(chars, 1) - share)
+    return prose
+
+
+def _repeats(fingerprint: np.ndarray) -> np.ndarray:
+    """For each paragraph, how many paragraphs share its fingerprint (itself included): the
+    counts of np.unique, from one sort without its overhead."""
+    n = len(fingerprint)
+    order = fingerprint.argsort()
+    ordered = fingerprint[order]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    group = new.cumsum() - 1
+    counts = np.empty(n, dtype=np.int64)
+    counts[order] = np.bincount(group)[group]
+    return counts
+
+
+def _neighbours(out: np.ndarray, stats: np.ndarray, prose: np.ndarray) -> None:
+    """Fill the `_NEIGHBOURS` columns: the `_OWN` layout facts of the paragraphs 1 and 2
+    before and after (zeros past the page's ends)."""
+    chars = stats[:, 0]
+    own = np.empty((len(stats), len(_OWN)), dtype=np.float32)
+    own[:, 0] = prose
+    own[:, 1] = out[:, _DENSE["log_chars"]]
+    own[:, 2] = stats[:, _S["bullet"]]
+    own[:, 3] = stats[:, _SPAM_KW_SRC].sum(axis=1) > 0
+    own[:, 4] = stats[:, _S["kw_navigation"]] > 0
+    own[:, 5] = stats[:, _S["sent_end"]] > 0
+    own[:, 6] = chars <= 12
+    own[:, 7] = (stats[:, _S["date"]] + stats[:, _S["time"]]) > 0
+    for side, shift in _NEIGHBOURS:
+        cols = _dense_slice(f"{side}_{_OWN[0]}", len(_OWN))
+        if shift > 0:
+            out[shift:, cols] = own[:-shift]
+        else:
+            out[:shift, cols] = own[-shift:]
 
 
 HEADLINE_WINDOW = 6  # paragraphs before the main block searched for its headline
 
 
-def headline_candidate(stats: np.ndarray, block_start: int) -> np.ndarray:
-    """1 for the likeliest headline: the longest plain line (no bullet, date or sentence end,
-    at least 6 characters, mostly CJK) among the HEADLINE_WINDOW paragraphs before the main block."""
-    n = len(stats)
-    flag = np.zeros(n, dtype=np.float32)
+def _headline(stats: np.ndarray, block_start: int) -> int:
+    """The likeliest headline (-1: none): the longest plain line (no bullet, date or sentence
+    end, at least 6 characters, mostly CJK) among the HEADLINE_WINDOW paragraphs before the
+    main block; the first of equals. A handful of rows: plain Python on exact counts."""
     lo = max(block_start - HEADLINE_WINDOW, 0)
     if block_start <= 0:
-        return flag
-    w = stats[lo:block_start]
-    chars = w[:, _S["chars"]]
-    plain = ((chars >= 6) & (w[:, _S["bullet"]] == 0) & (w[:, _S["date"]] + w[:, _S["time"]] == 0)
-             & (w[:, _S["ends_sent"]] == 0) & (w[:, _S["cjk"]] >= 0.5 * chars) & (w[:, _S["sep"]] <= 1))
-    if plain.any():
-        flag[lo + int(np.argmax(np.where(plain, chars, -1)))] = 1.0
-    return flag
-
-
-def _distance_after(where: np.ndarray, n: int) -> np.ndarray:
-    """Paragraphs from each paragraph to the next index in `where` (CONTEXT_CAP if none)."""
-    if not len(where):
-        return np.full(n, CONTEXT_CAP)
-    idx = np.arange(n)
-    k = np.searchsorted(where, idx, side="left")
-    return np.where(k < len(where), where[np.minimum(k, len(where) - 1)] - idx, CONTEXT_CAP)
-
-
-def _distance_before(where: np.ndarray, n: int) -> np.ndarray:
-    if not len(where):
-        return np.full(n, CONTEXT_CAP)
-    idx = np.arange(n)
-    k = np.searchsorted(where, idx, side="right") - 1
-    return np.where(k >= 0, idx - where[np.maximum(k, 0)], CONTEXT_CAP)
+        return -1
+    names = ("chars", "bullet", "date", "time", "ends_sent", "cjk", "sep")
+    best, best_chars = -1, -1.0
+    for i, (chars, bullet, date, time, ends_sent, cjk, sep) in enumerate(
+            stats[lo:block_start, [_S[c] for c in names]].tolist()):
+        plain = (chars >= 6 and bullet == 0 and date + time == 0 and ends_sent == 0 and cjk >= 0.5 * chars
+                 and sep <= 1)
+        if plain and chars > best_chars:
+            best, best_chars = lo + i, chars
+    return best
