@@ -5,6 +5,7 @@ keywords (``model.keywords``) and users may add their own (``word<TAB>category``
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -35,7 +36,8 @@ class Matcher:
     """Finds keywords of every category in folded text (all overlapping matches), with the
     Rust Aho-Corasick automaton of ahocorasick_rs: measured 4x faster here than pyahocorasick
     on the dev pages, and its cost barely grows with the number of keywords. It runs as a DFA
-    over the text's UTF-8 bytes, twice as fast on the dev pages as over a str."""
+    over the text's UTF-16-LE bytes: for text inside the BMP those are the code points cast
+    to uint16, with no round trip through str; 3x faster on the dev pages than over a str."""
 
     automaton: ahocorasick_rs.BytesAhoCorasick | None
     pattern_category: np.ndarray   # category index of each pattern
@@ -57,7 +59,7 @@ class Matcher:
             seen[(key, cats.index(cat))] = None
         patterns = [k for k, _ in seen]
         automaton = ahocorasick_rs.BytesAhoCorasick(
-            [p.encode("utf-8") for p in patterns], matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
+            [p.encode("utf-16-le") for p in patterns], matchkind=ahocorasick_rs.MATCHKIND_STANDARD,
             implementation=ahocorasick_rs.Implementation.DFA) if patterns else None
         columns = tuple(c.split(":", 1)[1] if c.startswith("pattern:") else f"kw_{c}" for c in cats)
         return cls(automaton, np.array([c for _, c in seen], dtype=np.int64), tuple(cats), columns)
@@ -66,19 +68,27 @@ class Matcher:
         """Start offsets, end offsets and category indexes of every match in the folded text
         given as code points (see `normalize.fold_codes`).
 
-        A pattern in UTF-8 can only match at character boundaries of UTF-8 text, so the byte
-        offsets of the matches map back exactly to character offsets (through the byte
-        offset at which each character starts)."""
-        data = folded.tobytes().decode("utf-32-le", "surrogatepass").encode("utf-8")
-        found = self.automaton.find_matches_as_indexes(data, overlapping=True) if self.automaton else []
+        Matches are found in UTF-16 code units; one that starts at an odd byte straddles two
+        characters and is dropped. Only text with characters past the BMP (two code units
+        each) needs its offsets mapped back to characters."""
+        if self.automaton is None or not len(folded):
+            return _NO_MATCHES
+        high = folded[folded >= 0xD800]
+        if len(high) and ((high < 0xE000) | (high > 0xFFFF)).any():  # surrogate pairs, or lone surrogates
+            data = folded.tobytes().decode("utf-32-le", "surrogatepass").encode("utf-16-le")  # the latter raise
+        else:
+            data = folded.astype(np.uint16).tobytes()
+        found = self.automaton.find_matches_as_indexes(data, overlapping=True)
         if not found:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty
-        m = np.array(found, dtype=np.int64)
-        starts, ends = m[:, 1], m[:, 2]
-        if len(data) != len(folded):  # not all ASCII: byte offsets -> character offsets
-            width = 1 + (folded >= 0x80).view(np.uint8) + (folded >= 0x800) + (folded >= 0x10000)
+            return _NO_MATCHES
+        m = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
+        m = m[m[:, 1] % 2 == 0]
+        starts, ends = m[:, 1] // 2, m[:, 2] // 2
+        if len(data) != 2 * len(folded):  # code units -> characters
             at = np.zeros(len(folded) + 1, dtype=np.int64)
-            np.cumsum(width, out=at[1:])
+            np.cumsum(1 + (folded > 0xFFFF), out=at[1:])
             starts, ends = np.searchsorted(at, starts), np.searchsorted(at, ends)
         return starts, ends, self.pattern_category[m[:, 0]]
+
+
+_NO_MATCHES = (np.zeros(0, dtype=np.int64),) * 3
