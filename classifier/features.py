@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -102,31 +102,55 @@ def class_table() -> np.ndarray:
 class Batch:
     """Features of paragraphs ``first .. first+len(stats)-1`` of a page.
 
-    Offsets (`ngram_pos`, keyword starts and ends) are absolute positions in `text`."""
+    Offsets (`ngram_pos`, keyword starts and ends) are absolute positions in `text`. The n-gram
+    occurrences are grouped by order, then paragraph, then position; their paragraph, offset
+    and order (`ngram_pid`, `ngram_pos`, `ngram_len`: for explanations and training) are derived
+    on first use from the paragraph and offset of every character (`char_pid`, `char_pos`)."""
 
     first: int
     stats: np.ndarray        # (n, len(STAT_NAMES)) float32 counts
-    ngram_pid: np.ndarray    # paragraph index (within the batch) of each n-gram occurrence
-    ngram_hash: np.ndarray   # hashed feature index
-    ngram_pos: np.ndarray    # start offset in `text`
-    ngram_len: np.ndarray    # order
-    group_sizes: np.ndarray  # (orders, n): n-grams of each order in each paragraph; the rows are
-                             # grouped by order, then paragraph, then position
+    ngram_hash: np.ndarray   # hashed feature index of each n-gram occurrence
+    group_sizes: np.ndarray  # (orders, n): occurrences of each order (1, 2, ...) in each paragraph
     paragraph_scale: np.ndarray  # per paragraph: the weight of each of its n-gram occurrences
     keywords: tuple          # (paragraph, start, end, category index) arrays of lexicon matches
     fingerprint: np.ndarray  # per paragraph: identifies its stripped, folded text (for repetition)
     text: str                # the page text the offsets point into
+    char_pid: np.ndarray     # paragraph of each character of the stripped paragraphs, concatenated
+    char_pos: np.ndarray     # offset of each of those characters in `text`
+
+    @cached_property
+    def _ngram_starts(self) -> np.ndarray:
+        """Where each n-gram occurrence starts in the concatenated characters."""
+        orders = NGRAM_ORDERS[:len(self.group_sizes)]
+        return np.concatenate([np.zeros(0, dtype=np.int64)]
+                              + [inside.nonzero()[0] for inside in _windows(self.char_pid, orders)])
+
+    @cached_property
+    def ngram_pid(self) -> np.ndarray:
+        """The paragraph (within the batch) of each n-gram occurrence."""
+        return self.char_pid[self._ngram_starts]
+
+    @cached_property
+    def ngram_pos(self) -> np.ndarray:
+        """The start offset of each n-gram occurrence in `text`."""
+        return self.char_pos[self._ngram_starts]
+
+    @cached_property
+    def ngram_len(self) -> np.ndarray:
+        """The order of each n-gram occurrence."""
+        orders = np.array(NGRAM_ORDERS[:len(self.group_sizes)], dtype=np.int8)
+        return np.repeat(orders, self.group_sizes.sum(axis=1))
 
 
 @lru_cache(maxsize=1)
 def class_index() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The class table in compact form: (index, flags, bits). `index` maps a code point to one
     of the few distinct flag combinations (uint8), `flags[index]` gives back `class_table()`,
-    and ``bits[index, c]`` says whether the combination has the class of ``CLASS_NAMES[c]``.
-    Counting class combinations per paragraph (one bincount) and multiplying by `bits`
-    gives every class count at once."""
+    and ``bits[index, c]`` (float32 0/1) says whether the combination has the class of
+    ``CLASS_NAMES[c]``. Counting class combinations per paragraph (one bincount) and
+    multiplying by `bits` gives every class count at once (exact: small integers)."""
     flags, index = np.unique(class_table(), return_inverse=True)
-    bits = (flags[:, None] & np.array([1 << i for i in range(len(CLASS_NAMES))])[None] != 0).astype(np.int64)
+    bits = (flags[:, None] & np.array([1 << i for i in range(len(CLASS_NAMES))])[None] != 0).astype(np.float32)
     return index.astype(np.uint8), flags, bits
 
 
@@ -136,24 +160,37 @@ def _stat_columns(columns: tuple[str, ...]) -> np.ndarray:
     return np.array([_S[c] for c in columns], dtype=np.int64)
 
 
+def _windows(char_pid: np.ndarray, orders) -> list[np.ndarray]:
+    """For each order k (ascending from 1), which windows of k consecutive characters of the
+    concatenation lie inside one paragraph: the n-grams. A window of order k+1 is one of
+    order k whose next character is in the same paragraph."""
+    same = char_pid[1:] == char_pid[:-1]
+    inside, out = np.ones(len(char_pid), dtype=bool), []
+    for order in orders:
+        if order > 1:
+            inside = inside[:-1] & same[order - 2:]
+        out.append(inside)
+    return out
+
+
 _SEEDS = np.array([(0x9E3779B97F4A7C15 * n) & 0xFFFFFFFFFFFFFFFF for n in range(max(NGRAM_ORDERS) + 1)],
                   dtype=np.uint64)
 
 
-def _ngram_hashes(chars: np.ndarray, starts: list[np.ndarray], orders: list[int]) -> np.ndarray:
-    """The hashed feature index of n-grams of `chars` (folded code points): ``starts[i]`` holds
-    the start offsets of the n-grams of order ``orders[i]`` (ascending orders). FNV-style
-    mixing of the characters, then a splitmix finaliser, in uint64.
-
-    All orders are hashed in one array: step i mixes character i into the rows of every order
-    above i, which are a suffix of the rows because they are grouped by ascending order."""
-    sizes = [len(x) for x in starts]
-    rows = np.concatenate(starts)
-    k = np.repeat(_SEEDS[orders], sizes)
-    for i in range(orders[-1]):
-        done = sum(size for order, size in zip(orders, sizes) if order <= i)  # rows of orders <= i
-        k[done:] ^= chars[rows[done:] + i]
-        k[done:] *= np.uint64(0x100000001B3)
+def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], orders) -> np.ndarray:
+    """The hashed feature index of the n-grams of `chars` (folded code points) that `windows`
+    keeps, order by order: FNV-style mixing of the characters in uint64 over every window (one
+    pass per character, on contiguous slices), then a splitmix finaliser on the kept ones."""
+    parts = []
+    for order, keep in zip(orders, windows):
+        m = len(keep)
+        k = chars[:m] ^ _SEEDS[order]
+        k *= np.uint64(0x100000001B3)
+        for i in range(1, order):
+            k ^= chars[i:i + m]
+            k *= np.uint64(0x100000001B3)
+        parts.append(k[keep])
+    k = np.concatenate(parts)
     k ^= k >> np.uint64(29)
     k *= np.uint64(0xBF58476D1CE4E5B9)
     k ^= k >> np.uint64(32)
@@ -187,7 +224,6 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     total = int(lens.sum())
     ids = np.repeat(np.arange(n, dtype=np.int32), lens)
     pos = np.arange(total) + np.repeat(ss - offsets, lens)
-    same = ids[1:] == ids[:-1]  # consecutive characters of one paragraph
 
     stats = np.zeros((n, len(STAT_NAMES)), dtype=np.float32)
     stats[:, 0] = lens
@@ -198,14 +234,14 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     counted = total - 1 if total and lens[-1] == 0 and lens[ids[-1]] >= 2 else total
     combos = np.bincount(ids[:counted] * len(flags) + cid_in[:counted], minlength=n * len(flags))
     combos = combos.reshape(n, len(flags))
-    stats[:, _CLASS_COLS] = combos @ bits
+    stats[:, _CLASS_COLS] = combos.astype(np.float32) @ bits
     if len(raw):
         stats[:, _S["ends_sent"]] = (lens > 0) & ((classes[np.maximum(se - 1, 0)] & SENT_END) != 0)
         stats[:, _S["bullet"]] = (lens > 0) & ((classes[np.minimum(ss, len(raw) - 1)] & BULLET) != 0)
     stats[:, _S["indent"]] = ss - s
     solid_in = (flags[cid_in] & SPACE) == 0
     run_start = solid_in.copy()  # tokens = runs of non-space characters
-    run_start[1:] &= ~(solid_in[:-1] & same)
+    run_start[1:] &= ~(solid_in[:-1] & (ids[1:] == ids[:-1]))
     stats[:, _S["tokens"]] = np.bincount(ids[run_start], minlength=n)[:n]
 
     folded = fold_codes(raw)
@@ -213,8 +249,9 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     kw_pid = np.searchsorted(ss, kw_start, side="right") - 1  # the last paragraph starting at or before
     inside = (kw_pid >= 0) & (kw_end <= (ss + lens)[np.maximum(kw_pid, 0)])  # within its stripped text
     kw_pid, kw_start, kw_end, kw_cat = kw_pid[inside].astype(np.int32), kw_start[inside], kw_end[inside], kw_cat[inside]
-    if len(kw_start):
-        np.add.at(stats, (kw_pid, _stat_columns(matcher.columns)[kw_cat]), 1)
+    if len(kw_start):  # one count per match: a bincount over the flattened stats
+        cells = kw_pid * stats.shape[1] + _stat_columns(matcher.columns)[kw_cat]
+        stats.reshape(-1)[:] += np.bincount(cells, minlength=stats.size)
     keywords = (kw_pid, kw_start + lo, kw_end + lo, kw_cat)
 
     # n-grams: windows of the concatenation inside one paragraph, grouped by order
@@ -223,29 +260,20 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     count = group_sizes.sum(axis=0).astype(np.float32)  # n-grams per paragraph
     scale = (1.0 / np.sqrt(np.maximum(count, 1.0))).astype(np.float32)
     if orders:
-        inside, starts = np.ones(total, dtype=bool), []
-        for order in orders:  # a window of order k+1 is one of order k plus the next character
-            if order > 1:
-                inside = inside[:-1] & same[order - 2:]
-            starts.append(inside.nonzero()[0])
-        rows = np.concatenate(starts)
-        ngram_pid, ngram_pos = ids[rows], pos[rows] + lo
-        ngram_len = np.repeat(np.array(orders, dtype=np.int8), [len(x) for x in starts])
-        ngram_hash = _ngram_hashes(folded[pos], starts, orders)
+        ngram_hash = _ngram_hashes(folded[pos], _windows(ids, orders), orders)
         # A bag of n-gram hashes plus the length identifies a paragraph's text for repetition:
         # sum(hash + 0.5) + length * 1e12. The sum is exact in int64 and in float64 (far below
         # 2**52), so it is taken per (order, paragraph) group from a running sum.
-        running = np.zeros(len(rows) + 1, dtype=np.int64)
+        running = np.zeros(len(ngram_hash) + 1, dtype=np.int64)
         np.cumsum(ngram_hash, out=running[1:])
         ends = np.cumsum(group_sizes.ravel())
         sums = (running[ends] - running[ends - group_sizes.ravel()]).reshape(group_sizes.shape).sum(axis=0)
         fingerprint = (sums + 0.5 * count) + lens * 1e12
     else:
-        ngram_pid = ngram_hash = np.zeros(0, dtype=np.int32)
-        ngram_pos, ngram_len = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8)
+        ngram_hash = np.zeros(0, dtype=np.int32)
         fingerprint = lens * 1e12
-    return Batch(first, stats, ngram_pid, ngram_hash, ngram_pos, ngram_len, group_sizes, scale, keywords,
-                 fingerprint.astype(np.float64), text)
+    return Batch(first, stats, ngram_hash, group_sizes, scale, keywords, fingerprint.astype(np.float64), text,
+                 ids, pos + lo)
 
 
 def batches(text: str, starts: np.ndarray, ends: np.ndarray, matcher: Matcher,

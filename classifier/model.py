@@ -72,7 +72,7 @@ class Model:
         w = self.ngram_rows(batch.ngram_hash)
         sizes = batch.group_sizes.ravel()
         bounds = np.cumsum(sizes) - sizes  # the first row of each group
-        sums = np.add.reduceat(w, np.minimum(bounds, len(w) - 1), axis=0, dtype=np.float64)
+        sums = np.add.reduceat(w.astype(np.float64), np.minimum(bounds, len(w) - 1), axis=0)
         sums[sizes == 0] = 0.0  # empty groups: reduceat returns the row at the index instead
         return sums.reshape(len(batch.group_sizes), n, 4).sum(axis=0) * batch.paragraph_scale[:, None]
 
