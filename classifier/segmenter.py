@@ -35,11 +35,12 @@ def _positions(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np.ndarray, last: np.ndarray,
-                     trans: np.ndarray, start: np.ndarray) -> np.ndarray:
+                     trans: np.ndarray, start: np.ndarray, begins: np.ndarray | None = None) -> np.ndarray:
     """Best label path of every window at once (numpy, lock-step over positions).
 
     Window w covers paragraphs lo[w]..hi[w]; `first[w]` / `last[w]` (-1: free) fix the labels
-    of its anchors; the page start probabilities apply to a window that begins the page.
+    of its anchors; the page start probabilities apply to a window that begins a page
+    (`begins`; by default the one with ``lo == 0``).
     Returns the label of every covered paragraph, windows concatenated in order.
 
     Layout: windows are ranked longest first, so the windows still running at step t are
@@ -59,7 +60,7 @@ def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np
     row = base[pos] + rank[win]  # time-major row of every covered paragraph
     e = np.empty((len(win), k))
     e[row] = emit[lo[win] + pos]
-    e[rank[lo == 0]] += start  # the window that begins the page (its first row is its rank)
+    e[rank[lo == 0 if begins is None else begins]] += start  # windows that begin a page (first row: rank)
     for anchor, at in ((first, np.zeros_like(lengths)), (last, lengths - 1)):
         fixed = np.flatnonzero(anchor >= 0)
         rows = base[at[fixed]] + rank[fixed]
@@ -85,7 +86,9 @@ def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np
 
 def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, start: np.ndarray,
             confident: float = CONFIDENT, weight: float = TRANSITION_WEIGHT,
-            article_confident: float = ARTICLE_CONFIDENT) -> Segmentation:
+            article_confident: float = ARTICLE_CONFIDENT, page_starts: np.ndarray | None = None) -> Segmentation:
+    """Labels of the paragraphs of a page, or of several pages one after the other
+    (`page_starts`: the index of each page's first paragraph; windows never cross pages)."""
     n = len(probs)
     top = probs.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
     if n == 0:
@@ -98,15 +101,24 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
     if len(unsure):
         emit_all = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
         emit_all[~is_spam, SPAM] = -math.inf
-        # windows: maximal runs of unsure paragraphs, widened by one anchor on each side
-        breaks = np.flatnonzero(np.diff(unsure) > 1)
-        run_lo = np.concatenate(([unsure[0]], unsure[breaks + 1]))
-        run_hi = np.concatenate((unsure[breaks], [unsure[-1]]))
-        lo, hi = np.maximum(run_lo - 1, 0), np.minimum(run_hi + 1, n - 1)
+        # windows: maximal runs of unsure paragraphs of one page, widened by one anchor on each side
+        if page_starts is None:
+            page_first, page_last = np.zeros_like(unsure), np.full_like(unsure, n - 1)
+        else:
+            page = np.searchsorted(page_starts, unsure, side="right") - 1
+            page_first = page_starts[page]
+            page_last = np.append(page_starts[1:], n)[page] - 1
+        breaks = np.flatnonzero((np.diff(unsure) > 1) | (page_first[1:] != page_first[:-1]))
+        first_of_run = np.concatenate(([0], breaks + 1))
+        last_of_run = np.concatenate((breaks, [len(unsure) - 1]))
+        run_lo, run_hi = unsure[first_of_run], unsure[last_of_run]
+        lo = np.maximum(run_lo - 1, page_first[first_of_run])
+        hi = np.minimum(run_hi + 1, page_last[last_of_run])
         first = np.where(lo < run_lo, top[lo], -1)
         last = np.where(hi > run_hi, top[hi], -1)
         win, pos = _positions(hi - lo + 1)
-        labels[lo[win] + pos] = _viterbi_windows(emit_all, lo, hi, first, last, weight * transitions, weight * start)
+        labels[lo[win] + pos] = _viterbi_windows(emit_all, lo, hi, first, last, weight * transitions,
+                                                 weight * start, lo == page_first[first_of_run])
     return Segmentation(labels, labels != top)
 
 
