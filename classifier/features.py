@@ -15,10 +15,11 @@ huge inputs.
 """
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Iterator, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 import numpy as np
 
@@ -111,6 +112,7 @@ class Batch:
     stats: np.ndarray        # (n, len(STAT_NAMES)) float32 counts
     ngram_hash: np.ndarray   # hashed feature index of each n-gram occurrence
     group_sizes: np.ndarray  # (orders, n): occurrences of each order (1, 2, ...) in each paragraph
+    short_groups: np.ndarray  # groups (order * n + paragraph) scored without their last occurrence
     paragraph_scale: np.ndarray  # per paragraph: the weight of each of its n-gram occurrences
     keywords: tuple          # (paragraph, start, end, category index) arrays of lexicon matches
     fingerprint: np.ndarray  # per paragraph: identifies its stripped, folded text (for repetition)
@@ -173,6 +175,46 @@ def _windows(char_pid: np.ndarray, orders) -> list[np.ndarray]:
     return out
 
 
+def _uncounted(lens: np.ndarray, page_ends: Sequence[int]) -> list[int]:
+    """Paragraphs whose last character stays out of their class counts. Kept from an earlier
+    formulation (a reduceat clipped to the last row): when a page's batch ends with empty
+    (all-space) paragraphs, the last non-empty paragraph lost its last character, unless it
+    is its only one. Such pages do not occur in practice (paragraphs are non-blank lines)."""
+    ends = np.asarray(page_ends, dtype=np.int64)
+    if not len(lens) or not (lens[ends[ends > 0] - 1] == 0).any():
+        return []
+    out, lengths, first = [], lens.tolist(), 0
+    for end in ends.tolist():
+        filled = [j for j in range(first, end) if lengths[j]]
+        if end > first and not lengths[end - 1] and filled and lengths[filled[-1]] >= 2:
+            out.append(filled[-1])
+        first = end
+    return out
+
+
+def _short_groups(group_sizes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                  page_ends: Sequence[int]) -> np.ndarray:
+    """(order, paragraph) groups whose n-gram score leaves out their last occurrence; kept from
+    the same earlier formulation as `_uncounted`, for the n-gram scores: when the last group of
+    a page's batch (its highest order, its last paragraph) is empty, the last non-empty group
+    before it lost its last row, unless it had only one. A page alone has the orders up to
+    the length of its span, from its first paragraph's start to its last one's end."""
+    n = group_sizes.shape[1]
+    out, first = [], 0
+    for end in page_ends:
+        if end > first:
+            span = int(ends[end - 1] - starts[first])
+            k = sum(order <= span for order in NGRAM_ORDERS[:len(group_sizes)])
+            if k and not group_sizes[k - 1, end - 1]:
+                flat = group_sizes[:k, first:end].ravel()
+                filled = flat.nonzero()[0]
+                if len(filled) and flat[filled[-1]] >= 2:
+                    order, j = divmod(int(filled[-1]), end - first)
+                    out.append(order * n + first + j)
+        first = end
+    return np.array(sorted(out), dtype=np.int64)
+
+
 _SEEDS = np.array([(0x9E3779B97F4A7C15 * n) & 0xFFFFFFFFFFFFFFFF for n in range(max(NGRAM_ORDERS) + 1)],
                   dtype=np.uint64)
 
@@ -199,8 +241,9 @@ def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], orders) -> np.nd
 
 
 def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: int, last: int,
-           matcher: Matcher) -> Batch:
-    """Features of paragraphs first..last-1, whose spans are ``starts[i]:ends[i]`` of `text`.
+           matcher: Matcher, page_ends: Sequence[int] | None = None) -> Batch:
+    """Features of paragraphs first..last-1, whose spans are ``starts[i]:ends[i]`` of `text`;
+    they may belong to several pages, ending at the (batch) paragraph indexes `page_ends`.
 
     The paragraphs' stripped characters are gathered into one concatenated array (`pos`:
     their offsets in `raw`, `ids`: their paragraph); per-paragraph counts are then bincounts
@@ -228,12 +271,10 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     stats = np.zeros((n, len(STAT_NAMES)), dtype=np.float32)
     stats[:, 0] = lens
     cid_in = cid[pos]
-    # Kept from an earlier formulation (a reduceat clipped to the last row): when a batch ends
-    # with empty (all-space) paragraphs, the last character of the last non-empty paragraph
-    # is left out of its class counts, unless it is that paragraph's only character.
-    counted = total - 1 if total and lens[-1] == 0 and lens[ids[-1]] >= 2 else total
-    combos = np.bincount(ids[:counted] * len(flags) + cid_in[:counted], minlength=n * len(flags))
-    combos = combos.reshape(n, len(flags))
+    cells = ids * len(flags) + cid_in  # (paragraph, class combination) of each character
+    for j in _uncounted(lens, [n] if page_ends is None else page_ends):
+        cells[offsets[j] + lens[j] - 1] = n * len(flags)  # counted in a bin left out below
+    combos = np.bincount(cells, minlength=n * len(flags) + 1)[:n * len(flags)].reshape(n, len(flags))
     stats[:, _CLASS_COLS] = combos.astype(np.float32) @ bits
     if len(raw):
         stats[:, _S["ends_sent"]] = (lens > 0) & ((classes[np.maximum(se - 1, 0)] & SENT_END) != 0)
@@ -272,8 +313,9 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     else:
         ngram_hash = np.zeros(0, dtype=np.int32)
         fingerprint = lens * 1e12
-    return Batch(first, stats, ngram_hash, group_sizes, scale, keywords, fingerprint.astype(np.float64), text,
-                 ids, pos + lo)
+    short = _short_groups(group_sizes, s, e, [n] if page_ends is None else page_ends)
+    return Batch(first, stats, ngram_hash, group_sizes, short, scale, keywords, fingerprint.astype(np.float64),
+                 text, ids, pos + lo)
 
 
 def batches(text: str, starts: np.ndarray, ends: np.ndarray, matcher: Matcher,
@@ -290,6 +332,15 @@ def batches(text: str, starts: np.ndarray, ends: np.ndarray, matcher: Matcher,
         if n == 0:
             return
         first = last
+
+
+def pages_batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, page_starts: np.ndarray,
+                matcher: Matcher) -> Batch:
+    """Features of the paragraphs of several pages laid out in one text, as one batch (the
+    paragraphs of page p from ``page_starts[p]`` on); each paragraph's features are the ones
+    its page alone gets (a page's batch ends with its last paragraph)."""
+    page_ends = np.append(page_starts[1:], len(starts)).tolist()
+    return _batch(text, codes, starts, ends, 0, len(starts), matcher, page_ends)
 
 
 def page_of(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray]:
@@ -350,15 +401,11 @@ def _dense_slice(first: str, width: int) -> slice:
 MAIN_BLOCK_GAP = 8  # prose paragraphs at most this many paragraphs apart join the main block
 
 
-def main_block(prose: np.ndarray, chars: np.ndarray) -> tuple[int, int] | None:
-    """The page's main block: grown from its longest prose paragraph over neighbouring prose
-    paragraphs less than MAIN_BLOCK_GAP apart. Its first and last paragraph (None: no prose)."""
-    where = np.flatnonzero(prose)
-    if not len(where):
-        return None
-    k = int(np.argmax(chars[where]))
-    where = where.tolist()
-    lo = hi = k
+def main_block(where: list[int], chars: list[float]) -> tuple[int, int]:
+    """The main block of a page with prose paragraphs `where` (of `chars` characters): grown
+    from the longest (the first of equals) over neighbouring prose paragraphs less than
+    MAIN_BLOCK_GAP apart. Its first and last paragraph."""
+    lo = hi = max(range(len(where)), key=chars.__getitem__)
     while lo > 0 and where[lo] - where[lo - 1] <= MAIN_BLOCK_GAP:
         lo -= 1
     while hi < len(where) - 1 and where[hi + 1] - where[hi] <= MAIN_BLOCK_GAP:
@@ -366,9 +413,35 @@ def main_block(prose: np.ndarray, chars: np.ndarray) -> tuple[int, int] | None:
     return where[lo], where[hi]
 
 
-def dense_features(stats: np.ndarray, fingerprint: np.ndarray) -> tuple[np.ndarray, list[str]]:
+class _Pages(NamedTuple):
+    """Where the pages are among the paragraphs of a `dense_features` call."""
+
+    first: np.ndarray         # (pages,) index of each page's first paragraph
+    last: np.ndarray          # (pages,) ... and of its last
+    page: np.ndarray | None   # (n,) page of each paragraph; None: one page
+    local: np.ndarray         # (n,) index of each paragraph in its page
+
+    def spread(self, values: np.ndarray):
+        """Per-page values for each paragraph: one page's value as a scalar (numpy broadcasts
+        it, so one page costs no gather), else gathered by page."""
+        return values[0] if self.page is None else values[self.page]
+
+
+def _pages(page_starts: np.ndarray | None, n: int) -> _Pages:
+    if page_starts is None:
+        return _Pages(np.zeros(1, dtype=np.int64), np.full(1, n - 1), None, np.arange(n))
+    first = np.asarray(page_starts, dtype=np.int64)
+    last = np.empty_like(first)
+    last[:-1], last[-1] = first[1:] - 1, n - 1
+    page = np.repeat(np.arange(len(first)), last - first + 1)
+    return _Pages(first, last, page, np.arange(n) - first[page])
+
+
+def dense_features(stats: np.ndarray, fingerprint: np.ndarray,
+                   page_starts: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
     """The dense feature matrix (n, len(DENSE_NAMES)) of a page from its paragraph `stats`
-    and text fingerprints (for repetition).
+    and text fingerprints (for repetition); or of several pages one after the other, each
+    with its own page context (`page_starts`: the index of each page's first paragraph).
 
     Written for few numpy calls (a page has a few hundred paragraphs, so call overhead is
     most of the cost): each elementwise block is one gather of stats columns, one operation
@@ -390,83 +463,100 @@ def dense_features(stats: np.ndarray, fingerprint: np.ndarray) -> tuple[np.ndarr
     out[:, _dense_slice("sent_end_density", d)] = np.minimum(per_char[:, r:r + d] * 20, 3)
     out[:, _dense_slice("kw_gambling_density", len(_KW_DENSITY))] = np.minimum(per_char[:, r + d:] * 10, 3)
     out[:, _dense_slice("ends_sent", len(_FLAGS))] = stats[:, _FLAG_SRC]
-    prose = _context(out, stats, fingerprint, logs[:, 0])
-    _neighbours(out, stats, prose)
+    pages = _pages(page_starts, n)
+    prose = _context(out, stats, fingerprint, logs[:, 0], pages)
+    _neighbours(out, stats, prose, pages)
     return out, list(DENSE_NAMES)
 
 
-def _context(out: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray, log_chars: np.ndarray) -> np.ndarray:
+def _context(out: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray, log_chars: np.ndarray,
+             pages: _Pages) -> np.ndarray:
     """Fill the page-context columns (`_CONTEXT`) of `out`; returns the prose mask.
 
     Distances are capped at CONTEXT_CAP and computed in float64 from exact integers, as the
-    definitions have them; `_log` then rounds once to float32."""
-    n = len(stats)
+    definitions have them; `_log` then rounds once to float32. Per-page values (the longest
+    paragraph, the main block, the prose count) are spread to the paragraphs by page."""
+    n, col, local, spread = len(stats), _DENSE, pages.local, pages.spread
     idx = np.arange(n)
     chars, sent, comma, cjk = (stats[:, _S[c]] for c in ("chars", "sent_end", "comma", "cjk"))
     prose = (chars >= PROSE_MIN_CHARS) & (sent + comma >= 2) & (cjk >= 0.5 * chars)
-    where = prose.nonzero()[0]
-    span = main_block(prose, chars)
-    col = _DENSE
-    out[:, col["rel_pos"]] = idx / max(n - 1, 1)
-    pos_log = _log(idx) / 5
-    out[:, col["pos_log"]] = pos_log
-    out[:, col["pos_from_end_log"]] = pos_log[::-1]  # _log(n - 1 - idx) / 5
-    out[:, col["repeated_log"]] = _log(_repeats(fingerprint).astype(np.float32) - 1)
+    size = spread(pages.last - pages.first + 1)
+    out[:, col["rel_pos"]] = local / np.maximum(size - 1, 1)
+    out[:, col["pos_log"]] = _log(local) / 5
+    out[:, col["pos_from_end_log"]] = _log(size - 1 - local) / 5
+    out[:, col["repeated_log"]] = _log(_repeats(fingerprint, pages.page).astype(np.float32) - 1)
     out[:, col["prose"]] = prose
-    out[:, col["rel_len_log"]] = log_chars - _log(chars.max())
-    rank = np.empty(n, dtype=np.int64)
-    rank[np.argsort(chars, kind="stable")] = idx  # the inverse permutation: argsort of argsort
-    out[:, col["rel_len_rank"]] = rank / max(n - 1, 1)
-    if span is None:
-        block_start, share = -1, 1.0
-        out[:, col["dist_main_block"]] = _log(CONTEXT_CAP)
-    else:
-        b0, b1 = span
-        block_start = b0
-        out[b0:b1 + 1, col["in_main_block"]] = 1
-        out[:, col["dist_main_block"]] = _log(np.minimum(np.maximum(np.maximum(b0 - idx, idx - b1), 0), CONTEXT_CAP))
-        out[b1 + 1:, col["after_main_block"]] = 1
-        out[:b0, col["before_main_block"]] = 1
-        total = chars[b0:b1 + 1].sum()  # sums of small integers: exact in float32, in any order
-        share = float(cjk[b0:b1 + 1].sum() / total) if total else 1.0
-    if len(where):
-        # nearest prose paragraph at or after / at or before each paragraph, by a running min / max
-        big = n + int(CONTEXT_CAP)
-        nxt = np.minimum.accumulate(np.where(prose, idx, big)[::-1])[::-1] - idx
-        prv = idx - np.maximum.accumulate(np.where(prose, idx, -big))
-        out[:, col["dist_next_prose"]] = _log(np.minimum(nxt, CONTEXT_CAP))
-        out[:, col["dist_prev_prose"]] = _log(np.minimum(prv, CONTEXT_CAP))
-        out[where[0]:where[-1] + 1, col["inside_body"]] = 1
-    else:
-        out[:, col["dist_next_prose"]] = out[:, col["dist_prev_prose"]] = _log(CONTEXT_CAP)
-    out[:, col["page_prose_log"]] = np.log1p(len(where))
+    out[:, col["rel_len_log"]] = log_chars - spread(_log(np.maximum.reduceat(chars, pages.first)))
+    rank = np.empty(n, dtype=np.int64)  # the inverse permutation: a stable argsort of the stable argsort
+    rank[chars.argsort(kind="stable") if pages.page is None else np.lexsort((chars, pages.page))] = local
+    out[:, col["rel_len_rank"]] = rank / np.maximum(size - 1, 1)
+
+    where = prose.nonzero()[0]
+    starts, ends = _main_blocks(where, chars, pages)
+    b0, b1, has = spread(starts), spread(ends), spread(starts >= 0)
+    out[:, col["in_main_block"]] = (idx >= b0) & (idx <= b1)
+    gap = np.minimum(np.maximum(np.maximum(b0 - idx, idx - b1), 0), CONTEXT_CAP)
+    out[:, col["dist_main_block"]] = _log(np.where(has, gap, CONTEXT_CAP))
+    out[:, col["after_main_block"]] = has & (idx > b1)
+    out[:, col["before_main_block"]] = has & (idx < b0)
+    # Nearest prose paragraph at or after / at or before each paragraph: a running min / max
+    # over the prose indexes (it may reach into the next / previous page: then there is none).
+    big = n + int(CONTEXT_CAP)
+    nxt = np.minimum.accumulate(np.where(prose, idx, big)[::-1])[::-1]
+    prv = np.maximum.accumulate(np.where(prose, idx, -big))
+    first, last = spread(pages.first), spread(pages.last)
+    out[:, col["dist_next_prose"]] = _log(np.minimum(np.where(nxt <= last, nxt - idx, CONTEXT_CAP), CONTEXT_CAP))
+    out[:, col["dist_prev_prose"]] = _log(np.minimum(np.where(prv >= first, idx - prv, CONTEXT_CAP), CONTEXT_CAP))
+    out[:, col["inside_body"]] = (nxt[first] <= idx) & (idx <= prv[last])  # first to last prose of the page
+    prose_count = [len(where)] if pages.page is None else np.bincount(pages.page[where], minlength=len(pages.first))
+    out[:, col["page_prose_log"]] = spread(np.log1p(prose_count))
     out[:, col["indent_flag"]] = stats[:, _S["indent"]] > 0
     out[:, col["token_chars_log"]] = _log(chars / np.maximum(stats[:, _S["tokens"]], 1))
-    headline = _headline(stats, block_start)
-    if headline >= 0:
-        out[headline, col["headline_candidate"]] = 1
-    out[:, col["script_gap"]] = np.abs(cjk / np.maximum(chars, 1) - share)
+    out[_headlines(stats, starts, pages), col["headline_candidate"]] = 1
+    out[:, col["script_gap"]] = np.abs(cjk / np.maximum(chars, 1) - spread(_block_cjk_share(chars, cjk, starts, ends)))
     return prose
 
 
-def _repeats(fingerprint: np.ndarray) -> np.ndarray:
-    """For each paragraph, how many paragraphs share its fingerprint (itself included): the
-    counts of np.unique, from one sort without its overhead."""
+def _main_blocks(where: np.ndarray, chars: np.ndarray, pages: _Pages) -> tuple[np.ndarray, np.ndarray]:
+    """First and last paragraph of each page's main block (-1, -1: a page without prose)."""
+    cut = where.searchsorted(pages.first).tolist() + [len(where)]
+    where_list, where_chars = where.tolist(), chars[where].tolist()
+    spans = [main_block(where_list[a:z], where_chars[a:z]) if a < z else (-1, -1) for a, z in itertools.pairwise(cut)]
+    return np.array([a for a, _ in spans]), np.array([z for _, z in spans])
+
+
+def _block_cjk_share(chars: np.ndarray, cjk: np.ndarray, b0: np.ndarray, b1: np.ndarray) -> np.ndarray:
+    """Share of CJK characters in each page's main block (its own script mix), float32; 1
+    without one."""
+    share = np.ones(len(b0), dtype=np.float32)
+    for p, (lo, hi) in enumerate(zip(b0.tolist(), b1.tolist())):
+        total = chars[lo:hi + 1].sum() if lo >= 0 else 0
+        if total:
+            share[p] = cjk[lo:hi + 1].sum() / total
+    return share
+
+
+def _repeats(fingerprint: np.ndarray, page: np.ndarray | None) -> np.ndarray:
+    """For each paragraph, how many paragraphs of its page share its fingerprint (itself
+    included): the counts of np.unique per page, from one sort without its overhead."""
     n = len(fingerprint)
-    order = fingerprint.argsort()
+    single = page is None
+    order = fingerprint.argsort() if single else np.lexsort((fingerprint, page))
     ordered = fingerprint[order]
     new = np.empty(n, dtype=bool)
     new[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    if not single:
+        new[1:] |= page[order][1:] != page[order][:-1]
     group = new.cumsum() - 1
     counts = np.empty(n, dtype=np.int64)
     counts[order] = np.bincount(group)[group]
     return counts
 
 
-def _neighbours(out: np.ndarray, stats: np.ndarray, prose: np.ndarray) -> None:
+def _neighbours(out: np.ndarray, stats: np.ndarray, prose: np.ndarray, pages: _Pages) -> None:
     """Fill the `_NEIGHBOURS` columns: the `_OWN` layout facts of the paragraphs 1 and 2
-    before and after (zeros past the page's ends)."""
+    before and after in the page (zeros past the page's ends)."""
     chars = stats[:, 0]
     own = np.empty((len(stats), len(_OWN)), dtype=np.float32)
     own[:, 0] = prose
@@ -483,24 +573,34 @@ def _neighbours(out: np.ndarray, stats: np.ndarray, prose: np.ndarray) -> None:
             out[shift:, cols] = own[:-shift]
         else:
             out[:shift, cols] = own[-shift:]
+        if pages.page is not None:  # rows whose neighbour is in another page
+            size = pages.spread(pages.last - pages.first + 1)
+            across = pages.local < shift if shift > 0 else pages.local > size - 1 + shift
+            out[across, cols] = 0
 
 
 HEADLINE_WINDOW = 6  # paragraphs before the main block searched for its headline
+_HEADLINE_SRC = np.array(_cols(("chars", "bullet", "date", "time", "ends_sent", "cjk", "sep")))
 
 
-def _headline(stats: np.ndarray, block_start: int) -> int:
-    """The likeliest headline (-1: none): the longest plain line (no bullet, date or sentence
-    end, at least 6 characters, mostly CJK) among the HEADLINE_WINDOW paragraphs before the
-    main block; the first of equals. A handful of rows: plain Python on exact counts."""
-    lo = max(block_start - HEADLINE_WINDOW, 0)
-    if block_start <= 0:
-        return -1
-    names = ("chars", "bullet", "date", "time", "ends_sent", "cjk", "sep")
-    best, best_chars = -1, -1.0
-    for i, (chars, bullet, date, time, ends_sent, cjk, sep) in enumerate(
-            stats[lo:block_start, [_S[c] for c in names]].tolist()):
-        plain = (chars >= 6 and bullet == 0 and date + time == 0 and ends_sent == 0 and cjk >= 0.5 * chars
-                 and sep <= 1)
-        if plain and chars > best_chars:
-            best, best_chars = lo + i, chars
-    return best
+def _headlines(stats: np.ndarray, b0: np.ndarray, pages: _Pages) -> list[int]:
+    """Each page's likeliest headline: the longest plain line (no bullet, date or sentence
+    end, at least 6 characters, mostly CJK) among the HEADLINE_WINDOW paragraphs before its
+    main block; the first of equals. A handful of rows per page: plain Python on exact counts."""
+    windows = [(max(b - HEADLINE_WINDOW, f), b) for f, b in zip(pages.first.tolist(), b0.tolist()) if b > f]
+    rows = [i for lo, b in windows for i in range(lo, b)]
+    if not rows:
+        return []
+    values = iter(stats[np.array(rows)[:, None], _HEADLINE_SRC].tolist())
+    heads = []
+    for lo, b in windows:
+        best, best_chars = -1, -1.0
+        for i in range(lo, b):
+            chars, bullet, date, time, ends_sent, cjk, sep = next(values)
+            plain = (chars >= 6 and bullet == 0 and date + time == 0 and ends_sent == 0 and cjk >= 0.5 * chars
+                     and sep <= 1)
+            if plain and chars > best_chars:
+                best, best_chars = i, chars
+        if best >= 0:
+            heads.append(best)
+    return heads
