@@ -15,10 +15,11 @@ huge inputs.
 """
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterator, Sequence
+from functools import cached_property, lru_cache
+from typing import Iterator, NamedTuple, Sequence
 
 import numpy as np
 
@@ -102,104 +103,219 @@ def class_table() -> np.ndarray:
 class Batch:
     """Features of paragraphs ``first .. first+len(stats)-1`` of a page.
 
-    Offsets (`ngram_pos`, keyword starts and ends) are absolute positions in `text`."""
+    Offsets (`ngram_pos`, keyword starts and ends) are absolute positions in `text`. The n-gram
+    occurrences are grouped by order, then paragraph, then position; their paragraph, offset
+    and order (`ngram_pid`, `ngram_pos`, `ngram_len`: for explanations and training) are derived
+    on first use from the paragraph and offset of every character (`char_pid`, `char_pos`)."""
 
     first: int
     stats: np.ndarray        # (n, len(STAT_NAMES)) float32 counts
-    ngram_pid: np.ndarray    # paragraph index (within the batch) of each n-gram occurrence
-    ngram_hash: np.ndarray   # hashed feature index
-    ngram_pos: np.ndarray    # start offset in `text`
-    ngram_len: np.ndarray    # order
-    order_bounds: list       # [(lo, hi)] of each n-gram order's rows (paragraph-sorted inside)
+    ngram_hash: np.ndarray   # hashed feature index of each n-gram occurrence
+    group_sizes: np.ndarray  # (orders, n): occurrences of each order (1, 2, ...) in each paragraph
+    short_groups: np.ndarray  # groups (order * n + paragraph) scored without their last occurrence
     paragraph_scale: np.ndarray  # per paragraph: the weight of each of its n-gram occurrences
     keywords: tuple          # (paragraph, start, end, category index) arrays of lexicon matches
     fingerprint: np.ndarray  # per paragraph: identifies its stripped, folded text (for repetition)
     text: str                # the page text the offsets point into
+    char_pid: np.ndarray     # paragraph of each character of the stripped paragraphs, concatenated
+    char_pos: np.ndarray     # offset of each of those characters in `text`
+
+    @cached_property
+    def _ngram_starts(self) -> np.ndarray:
+        """Where each n-gram occurrence starts in the concatenated characters."""
+        orders = NGRAM_ORDERS[:len(self.group_sizes)]
+        return np.concatenate([np.zeros(0, dtype=np.int64)]
+                              + [inside.nonzero()[0] for inside in _windows(self.char_pid, orders)])
+
+    @cached_property
+    def ngram_pid(self) -> np.ndarray:
+        """The paragraph (within the batch) of each n-gram occurrence."""
+        return self.char_pid[self._ngram_starts]
+
+    @cached_property
+    def ngram_pos(self) -> np.ndarray:
+        """The start offset of each n-gram occurrence in `text`."""
+        return self.char_pos[self._ngram_starts]
+
+    @cached_property
+    def ngram_len(self) -> np.ndarray:
+        """The order of each n-gram occurrence."""
+        orders = np.array(NGRAM_ORDERS[:len(self.group_sizes)], dtype=np.int8)
+        return np.repeat(orders, self.group_sizes.sum(axis=1))
 
 
-def _hash(folded: np.ndarray, n: int) -> np.ndarray:
-    k = np.full(len(folded) - n + 1, (0x9E3779B97F4A7C15 * n) & 0xFFFFFFFFFFFFFFFF, dtype=np.uint64)
-    for i in range(n):
-        k = (k ^ folded[i:len(folded) - n + 1 + i].astype(np.uint64)) * np.uint64(0x100000001B3)
+@lru_cache(maxsize=1)
+def class_index() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The class table in compact form: (index, flags, bits). `index` maps a code point to one
+    of the few distinct flag combinations (uint8), `flags[index]` gives back `class_table()`,
+    and ``bits[index, c]`` (float32 0/1) says whether the combination has the class of
+    ``CLASS_NAMES[c]``. Counting class combinations per paragraph (one bincount) and
+    multiplying by `bits` gives every class count at once (exact: small integers)."""
+    flags, index = np.unique(class_table(), return_inverse=True)
+    bits = (flags[:, None] & np.array([1 << i for i in range(len(CLASS_NAMES))])[None] != 0).astype(np.float32)
+    return index.astype(np.uint8), flags, bits
+
+
+@lru_cache(maxsize=8)
+def _stat_columns(columns: tuple[str, ...]) -> np.ndarray:
+    """The `stats` column of each keyword category of a matcher (see `Matcher.columns`)."""
+    return np.array([_S[c] for c in columns], dtype=np.int64)
+
+
+def _windows(char_pid: np.ndarray, orders) -> list[np.ndarray]:
+    """For each order k (ascending from 1), which windows of k consecutive characters of the
+    concatenation lie inside one paragraph: the n-grams. A window of order k+1 is one of
+    order k whose next character is in the same paragraph."""
+    same = char_pid[1:] == char_pid[:-1]
+    inside, out = np.ones(len(char_pid), dtype=bool), []
+    for order in orders:
+        if order > 1:
+            inside = inside[:-1] & same[order - 2:]
+        out.append(inside)
+    return out
+
+
+def _uncounted(lens: np.ndarray, page_ends: Sequence[int]) -> list[int]:
+    """Paragraphs whose last character stays out of their class counts. Kept from an earlier
+    formulation (a reduceat clipped to the last row): when a page's batch ends with empty
+    (all-space) paragraphs, the last non-empty paragraph lost its last character, unless it
+    is its only one. Such pages do not occur in practice (paragraphs are non-blank lines)."""
+    ends = np.asarray(page_ends, dtype=np.int64)
+    if not len(lens) or not (lens[ends[ends > 0] - 1] == 0).any():
+        return []
+    out, lengths, first = [], lens.tolist(), 0
+    for end in ends.tolist():
+        filled = [j for j in range(first, end) if lengths[j]]
+        if end > first and not lengths[end - 1] and filled and lengths[filled[-1]] >= 2:
+            out.append(filled[-1])
+        first = end
+    return out
+
+
+def _short_groups(group_sizes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                  page_ends: Sequence[int]) -> np.ndarray:
+    """(order, paragraph) groups whose n-gram score leaves out their last occurrence; kept from
+    the same earlier formulation as `_uncounted`, for the n-gram scores: when the last group of
+    a page's batch (its highest order, its last paragraph) is empty, the last non-empty group
+    before it lost its last row, unless it had only one. A page alone has the orders up to
+    the length of its span, from its first paragraph's start to its last one's end."""
+    n = group_sizes.shape[1]
+    out, first = [], 0
+    for end in page_ends:
+        if end > first:
+            span = int(ends[end - 1] - starts[first])
+            k = sum(order <= span for order in NGRAM_ORDERS[:len(group_sizes)])
+            if k and not group_sizes[k - 1, end - 1]:
+                flat = group_sizes[:k, first:end].ravel()
+                filled = flat.nonzero()[0]
+                if len(filled) and flat[filled[-1]] >= 2:
+                    order, j = divmod(int(filled[-1]), end - first)
+                    out.append(order * n + first + j)
+        first = end
+    return np.array(sorted(out), dtype=np.int64)
+
+
+_SEEDS = np.array([(0x9E3779B97F4A7C15 * n) & 0xFFFFFFFFFFFFFFFF for n in range(max(NGRAM_ORDERS) + 1)],
+                  dtype=np.uint64)
+
+
+def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], orders) -> np.ndarray:
+    """The hashed feature index of the n-grams of `chars` (folded code points) that `windows`
+    keeps, order by order: FNV-style mixing of the characters in uint64 over every window (one
+    pass per character, on contiguous slices), then a splitmix finaliser on the kept ones."""
+    parts = []
+    for order, keep in zip(orders, windows):
+        m = len(keep)
+        k = chars[:m] ^ _SEEDS[order]
+        k *= np.uint64(0x100000001B3)
+        for i in range(1, order):
+            k ^= chars[i:i + m]
+            k *= np.uint64(0x100000001B3)
+        parts.append(k[keep])
+    k = np.concatenate(parts)
     k ^= k >> np.uint64(29)
     k *= np.uint64(0xBF58476D1CE4E5B9)
     k ^= k >> np.uint64(32)
-    return (k & np.uint64(N_HASH - 1)).astype(np.int32)
+    k &= np.uint64(N_HASH - 1)
+    return k.astype(np.int32)
 
 
 def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: int, last: int,
-           matcher: Matcher) -> Batch:
-    """Features of paragraphs first..last-1, whose spans are ``starts[i]:ends[i]`` of `text`."""
+           matcher: Matcher, page_ends: Sequence[int] | None = None) -> Batch:
+    """Features of paragraphs first..last-1, whose spans are ``starts[i]:ends[i]`` of `text`;
+    they may belong to several pages, ending at the (batch) paragraph indexes `page_ends`.
+
+    The paragraphs' stripped characters are gathered into one concatenated array (`pos`:
+    their offsets in `raw`, `ids`: their paragraph); per-paragraph counts are then bincounts
+    over `ids`, and the n-grams of order k are the windows of that array whose first and
+    last characters belong to the same paragraph."""
     n = last - first
     lo, hi = (int(starts[first]), int(ends[last - 1])) if n else (0, 0)
     raw = codes[lo:hi]
     s, e = starts[first:last] - lo, ends[first:last] - lo
-    classes = np.take(class_table(), raw, mode="clip")  # code points past the table: CJK planes
-    solid = np.concatenate(([0], np.cumsum((classes & SPACE) == 0)))
+    index, flags, bits = class_index()
+    cid = np.take(index, raw, mode="clip")  # code points past the table: CJK planes
+    classes = flags[cid]
+    solid = np.zeros(len(raw) + 1, dtype=np.int64)
+    np.cumsum((classes & SPACE) == 0, out=solid[1:])
     # Stripped bounds: features ignore a paragraph's leading and trailing space.
     ss = np.searchsorted(solid, solid[s] + 1, side="left") - 1
     se = np.searchsorted(solid, solid[e], side="left")
     lens = np.maximum(se - ss, 0)
     ss = np.where(lens > 0, ss, s)
+    offsets = np.cumsum(lens) - lens  # where each paragraph starts in the concatenation
     total = int(lens.sum())
     ids = np.repeat(np.arange(n, dtype=np.int32), lens)
-    pos = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(ss, lens)
-    pid = np.full(len(raw), -1, dtype=np.int32)
-    pid[pos] = ids
+    pos = np.arange(total) + np.repeat(ss - offsets, lens)
 
     stats = np.zeros((n, len(STAT_NAMES)), dtype=np.float32)
     stats[:, 0] = lens
-    cls = classes[pos]
-    if total:  # all class counts at once: unpack the class bits, sum them per paragraph
-        bits = np.unpackbits(cls.view(np.uint8).reshape(-1, 2), axis=1, bitorder="little")
-        sums = np.add.reduceat(bits[:, :len(CLASS_NAMES)], np.minimum(np.cumsum(lens) - lens, total - 1), axis=0)
-        stats[:, _CLASS_COLS] = np.where(lens[:, None] > 0, sums, 0)
+    cid_in = cid[pos]
+    cells = ids * len(flags) + cid_in  # (paragraph, class combination) of each character
+    for j in _uncounted(lens, [n] if page_ends is None else page_ends):
+        cells[offsets[j] + lens[j] - 1] = n * len(flags)  # counted in a bin left out below
+    combos = np.bincount(cells, minlength=n * len(flags) + 1)[:n * len(flags)].reshape(n, len(flags))
+    stats[:, _CLASS_COLS] = combos.astype(np.float32) @ bits
     if len(raw):
         stats[:, _S["ends_sent"]] = (lens > 0) & ((classes[np.maximum(se - 1, 0)] & SENT_END) != 0)
         stats[:, _S["bullet"]] = (lens > 0) & ((classes[np.minimum(ss, len(raw) - 1)] & BULLET) != 0)
     stats[:, _S["indent"]] = ss - s
-    solid_in = (cls & SPACE) == 0
+    solid_in = (flags[cid_in] & SPACE) == 0
     run_start = solid_in.copy()  # tokens = runs of non-space characters
     run_start[1:] &= ~(solid_in[:-1] & (ids[1:] == ids[:-1]))
     stats[:, _S["tokens"]] = np.bincount(ids[run_start], minlength=n)[:n]
 
     folded = fold_codes(raw)
-    kw_start, kw_end, kw_cat = matcher.find(folded.tobytes().decode("utf-32-le", "surrogatepass"))
-    if len(kw_start):
-        inside = (pid[kw_start] >= 0) & (pid[kw_start] == pid[kw_end - 1])  # within one paragraph
-        kw_start, kw_end, kw_cat = kw_start[inside], kw_end[inside], kw_cat[inside]
-    kw_pid = pid[kw_start]
-    if len(kw_start):
-        columns = np.array([_S[c] for c in matcher.columns], dtype=np.int64)
-        np.add.at(stats, (kw_pid, columns[kw_cat]), 1)
+    kw_start, kw_end, kw_cat = matcher.find(folded)
+    kw_pid = np.searchsorted(ss, kw_start, side="right") - 1  # the last paragraph starting at or before
+    inside = (kw_pid >= 0) & (kw_end <= (ss + lens)[np.maximum(kw_pid, 0)])  # within its stripped text
+    kw_pid, kw_start, kw_end, kw_cat = kw_pid[inside].astype(np.int32), kw_start[inside], kw_end[inside], kw_cat[inside]
+    if len(kw_start):  # one count per match: a bincount over the flattened stats
+        cells = kw_pid * stats.shape[1] + _stat_columns(matcher.columns)[kw_cat]
+        stats.reshape(-1)[:] += np.bincount(cells, minlength=stats.size)
     keywords = (kw_pid, kw_start + lo, kw_end + lo, kw_cat)
 
-    pids, hashes, poss, orders = [], [], [], []
-    for order in NGRAM_ORDERS:
-        if len(folded) < order:
-            continue
-        head, tail = pid[: len(pid) - order + 1], pid[order - 1:]
-        idx = np.flatnonzero((head >= 0) & (head == tail))
-        pids.append(head[idx])
-        hashes.append(_hash(folded, order)[idx])
-        poss.append(idx + lo)
-        orders.append(np.full(len(idx), order, dtype=np.int8))
-    sizes = np.cumsum([0] + [len(x) for x in pids])
-    order_bounds = list(zip(sizes[:-1].tolist(), sizes[1:].tolist()))
-    if pids:
-        ngram_pid = np.concatenate(pids)
-        count = np.bincount(ngram_pid, minlength=n)[:n].astype(np.float32)
-        scale = (1.0 / np.sqrt(np.maximum(count, 1.0))).astype(np.float32)
-        ngram_hash = np.concatenate(hashes)
-        batch_ngrams = (ngram_pid, ngram_hash, np.concatenate(poss), np.concatenate(orders))
-        # A bag of n-gram hashes plus the length identifies a paragraph's text for repetition.
-        fingerprint = np.bincount(ngram_pid, weights=ngram_hash * 1.0 + 0.5, minlength=n)[:n] + lens * 1e12
+    # n-grams: windows of the concatenation inside one paragraph, grouped by order
+    orders = [order for order in NGRAM_ORDERS if order <= len(raw)]
+    group_sizes = np.maximum(lens - (np.array(orders, dtype=np.int64)[:, None] - 1), 0)
+    count = group_sizes.sum(axis=0).astype(np.float32)  # n-grams per paragraph
+    scale = (1.0 / np.sqrt(np.maximum(count, 1.0))).astype(np.float32)
+    if orders:
+        ngram_hash = _ngram_hashes(folded[pos], _windows(ids, orders), orders)
+        # A bag of n-gram hashes plus the length identifies a paragraph's text for repetition:
+        # sum(hash + 0.5) + length * 1e12. The sum is exact in int64 and in float64 (far below
+        # 2**52), so it is taken per (order, paragraph) group from a running sum.
+        running = np.zeros(len(ngram_hash) + 1, dtype=np.int64)
+        np.cumsum(ngram_hash, out=running[1:])
+        ends = np.cumsum(group_sizes.ravel())
+        sums = (running[ends] - running[ends - group_sizes.ravel()]).reshape(group_sizes.shape).sum(axis=0)
+        fingerprint = (sums + 0.5 * count) + lens * 1e12
     else:
-        empty = np.zeros(0, dtype=np.int32)
-        scale = np.ones(n, dtype=np.float32)
-        batch_ngrams = (empty, empty, empty.astype(np.int64), empty.astype(np.int8))
+        ngram_hash = np.zeros(0, dtype=np.int32)
         fingerprint = lens * 1e12
-    return Batch(first, stats, *batch_ngrams, order_bounds, scale, keywords, fingerprint.astype(np.float64), text)
+    short = _short_groups(group_sizes, s, e, [n] if page_ends is None else page_ends)
+    return Batch(first, stats, ngram_hash, group_sizes, short, scale, keywords, fingerprint.astype(np.float64),
+                 text, ids, pos + lo)
 
 
 def batches(text: str, starts: np.ndarray, ends: np.ndarray, matcher: Matcher,
@@ -216,6 +332,15 @@ def batches(text: str, starts: np.ndarray, ends: np.ndarray, matcher: Matcher,
         if n == 0:
             return
         first = last
+
+
+def pages_batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, page_starts: np.ndarray,
+                matcher: Matcher) -> Batch:
+    """Features of the paragraphs of several pages laid out in one text, as one batch (the
+    paragraphs of page p from ``page_starts[p]`` on); each paragraph's features are the ones
+    its page alone gets (a page's batch ends with its last paragraph)."""
+    page_ends = np.append(page_starts[1:], len(starts)).tolist()
+    return _batch(text, codes, starts, ends, 0, len(starts), matcher, page_ends)
 
 
 def page_of(texts: Sequence[str]) -> tuple[str, np.ndarray, np.ndarray]:
@@ -258,132 +383,224 @@ def _cols(names) -> list[int]:
     return [_S[x] for x in names]
 
 
+_DENSE = {name: i for i, name in enumerate(DENSE_NAMES)}
+# stats columns read by the elementwise blocks of `dense_features`, each block in one gather
+_LOG_SRC = np.array(_cols(("chars",) + _DENSITY + _LOGGED))         # log1p: log_chars, *_log
+_DIV_SRC = np.array(_cols(_RATIO + _DENSITY + _KW_DENSITY))         # per character: ratios, densities
+_FLAG_SRC = np.array(_cols(_FLAGS))
+_SPAM_KW_SRC = np.array(_cols(("kw_gambling", "kw_adult", "kw_spam")))
+# length bin k holds LEN_BINS[k-1] < chars <= LEN_BINS[k] (np.digitize with right=True)
+_BIN_LO = np.concatenate(([-np.inf], LEN_BINS)).astype(np.float32)
+_BIN_HI = np.concatenate((LEN_BINS, [np.inf])).astype(np.float32)
+
+
+def _dense_slice(first: str, width: int) -> slice:
+    return slice(_DENSE[first], _DENSE[first] + width)
+
+
 MAIN_BLOCK_GAP = 8  # prose paragraphs at most this many paragraphs apart join the main block
 
 
-def main_block(prose: np.ndarray, chars: np.ndarray) -> np.ndarray:
-    """The page's main block: grown from its longest prose paragraph over neighbouring prose
-    paragraphs less than MAIN_BLOCK_GAP apart (a boolean mask over paragraphs)."""
-    n = len(prose)
-    block = np.zeros(n, dtype=bool)
-    where = np.flatnonzero(prose)
-    if not len(where):
-        return block
-    core = where[np.argmax(chars[where])]
-    k = int(np.searchsorted(where, core))
-    lo = hi = k
+def main_block(where: list[int], chars: list[float]) -> tuple[int, int]:
+    """The main block of a page with prose paragraphs `where` (of `chars` characters): grown
+    from the longest (the first of equals) over neighbouring prose paragraphs less than
+    MAIN_BLOCK_GAP apart. Its first and last paragraph."""
+    lo = hi = max(range(len(where)), key=chars.__getitem__)
     while lo > 0 and where[lo] - where[lo - 1] <= MAIN_BLOCK_GAP:
         lo -= 1
     while hi < len(where) - 1 and where[hi + 1] - where[hi] <= MAIN_BLOCK_GAP:
         hi += 1
-    block[where[lo]:where[hi] + 1] = True
-    return block
+    return where[lo], where[hi]
 
 
-def dense_features(stats: np.ndarray, fingerprint: np.ndarray) -> tuple[np.ndarray, list[str]]:
+class _Pages(NamedTuple):
+    """Where the pages are among the paragraphs of a `dense_features` call."""
+
+    first: np.ndarray         # (pages,) index of each page's first paragraph
+    last: np.ndarray          # (pages,) ... and of its last
+    page: np.ndarray | None   # (n,) page of each paragraph; None: one page
+    local: np.ndarray         # (n,) index of each paragraph in its page
+
+    def spread(self, values: np.ndarray):
+        """Per-page values for each paragraph: one page's value as a scalar (numpy broadcasts
+        it, so one page costs no gather), else gathered by page."""
+        return values[0] if self.page is None else values[self.page]
+
+
+def _pages(page_starts: np.ndarray | None, n: int) -> _Pages:
+    if page_starts is None:
+        return _Pages(np.zeros(1, dtype=np.int64), np.full(1, n - 1), None, np.arange(n))
+    first = np.asarray(page_starts, dtype=np.int64)
+    last = np.empty_like(first)
+    last[:-1], last[-1] = first[1:] - 1, n - 1
+    page = np.repeat(np.arange(len(first)), last - first + 1)
+    return _Pages(first, last, page, np.arange(n) - first[page])
+
+
+def dense_features(stats: np.ndarray, fingerprint: np.ndarray,
+                   page_starts: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
     """The dense feature matrix (n, len(DENSE_NAMES)) of a page from its paragraph `stats`
-    and text fingerprints (for repetition), filled block by block."""
+    and text fingerprints (for repetition); or of several pages one after the other, each
+    with its own page context (`page_starts`: the index of each page's first paragraph).
+
+    Written for few numpy calls (a page has a few hundred paragraphs, so call overhead is
+    most of the cost): each elementwise block is one gather of stats columns, one operation
+    and one write into its columns of `out`. Every value is computed in the same dtype and
+    by the same operations as the feature definitions ask, so the output is exact."""
     n = len(stats)
     out = np.zeros((n, len(DENSE_NAMES)), dtype=np.float32)
     if not n:
         return out, list(DENSE_NAMES)
     chars = stats[:, 0]
-    nn = np.maximum(chars, 1.0)[:, None]
-    c = 0
-
-    def put(block):
-        nonlocal c
-        block = np.asarray(block, dtype=np.float32)
-        width = 1 if block.ndim == 1 else block.shape[1]
-        out[:, c:c + width] = block.reshape(n, width)
-        c += width
-
-    log_chars = _log(chars) / 5
-    put(log_chars)
-    bins = np.digitize(chars, LEN_BINS, right=True)
-    put(bins[:, None] == np.arange(len(LEN_BINS) + 1)[None])
-    put(stats[:, _cols(_RATIO)] / nn)
-    put(_log(stats[:, _cols(_DENSITY)]))
-    put(np.minimum(stats[:, _cols(_DENSITY)] / nn * 20, 3))
-    put(stats[:, _cols(_FLAGS)])
-    put(_log(stats[:, _cols(_LOGGED)]))
-    put(np.minimum(stats[:, _cols(_KW_DENSITY)] / nn * 10, 3))
-
-    idx = np.arange(n)
-    sent, comma, cjk = stats[:, _S["sent_end"]], stats[:, _S["comma"]], stats[:, _S["cjk"]]
-    prose = (chars >= PROSE_MIN_CHARS) & (sent + comma >= 2) & (cjk >= 0.5 * chars)
-    _, inverse, counts = np.unique(fingerprint, return_inverse=True, return_counts=True)
-    repeated = counts[inverse].astype(np.float32) - 1
-    where = np.flatnonzero(prose)
-    block = main_block(prose, chars)
-    in_block = np.flatnonzero(block)
-    nxt = _distance_after(where, n)
-    prv = _distance_before(where, n)
-    inside = (idx >= where[0]) & (idx <= where[-1]) if len(where) else np.zeros(n, dtype=bool)
-    tokens = stats[:, _S["tokens"]]
-    context = [idx / max(n - 1, 1), _log(idx) / 5, _log(n - 1 - idx) / 5, _log(repeated), prose,
-               _log(chars) - _log(chars.max()), np.argsort(np.argsort(chars, kind="stable"), kind="stable") / max(n - 1, 1),
-               block, _log(np.minimum(np.minimum(_distance_after(in_block, n), _distance_before(in_block, n)),
-                                      CONTEXT_CAP)),
-               idx > (in_block[-1] if len(in_block) else n), idx < (in_block[0] if len(in_block) else -1),
-               _log(np.minimum(nxt, CONTEXT_CAP)), _log(np.minimum(prv, CONTEXT_CAP)), inside,
-               np.full(n, np.log1p(len(where))), stats[:, _S["indent"]] > 0, _log(chars / np.maximum(tokens, 1)),
-               headline_candidate(stats, in_block[0] if len(in_block) else -1),
-               np.abs(cjk / np.maximum(chars, 1) - _block_cjk_share(cjk, chars, block))]
-    put(np.column_stack(context))
-
-    spam_kw = (stats[:, _cols(("kw_gambling", "kw_adult", "kw_spam"))].sum(axis=1) > 0)
-    own = np.column_stack([prose, log_chars, stats[:, _S["bullet"]], spam_kw, stats[:, _S["kw_navigation"]] > 0,
-                           sent > 0, chars <= 12, (stats[:, _S["date"]] + stats[:, _S["time"]]) > 0]).astype(np.float32)
-    for _, shift in _NEIGHBOURS:
-        shifted = np.zeros_like(own)
-        if shift > 0:
-            shifted[shift:] = own[:-shift]
-        else:
-            shifted[:shift] = own[-shift:]
-        put(shifted)
-    assert c == len(DENSE_NAMES)
+    logs = np.log1p(np.maximum(stats[:, _LOG_SRC], 0))
+    out[:, _DENSE["log_chars"]] = logs[:, 0] / 5
+    out[:, _dense_slice("sent_end_log", len(_DENSITY))] = logs[:, 1:1 + len(_DENSITY)]
+    out[:, _dense_slice("indent_log", len(_LOGGED))] = logs[:, 1 + len(_DENSITY):]
+    out[:, _dense_slice("len_bin0", len(LEN_BINS) + 1)] = (chars[:, None] > _BIN_LO) & (chars[:, None] <= _BIN_HI)
+    per_char = stats[:, _DIV_SRC] / np.maximum(chars, 1.0)[:, None]
+    r, d = len(_RATIO), len(_DENSITY)
+    out[:, _dense_slice("cjk_ratio", r)] = per_char[:, :r]
+    out[:, _dense_slice("sent_end_density", d)] = np.minimum(per_char[:, r:r + d] * 20, 3)
+    out[:, _dense_slice("kw_gambling_density", len(_KW_DENSITY))] = np.minimum(per_char[:, r + d:] * 10, 3)
+    out[:, _dense_slice("ends_sent", len(_FLAGS))] = stats[:, _FLAG_SRC]
+    pages = _pages(page_starts, n)
+    prose = _context(out, stats, fingerprint, logs[:, 0], pages)
+    _neighbours(out, stats, prose, pages)
     return out, list(DENSE_NAMES)
 
 
-def _block_cjk_share(cjk: np.ndarray, chars: np.ndarray, block: np.ndarray) -> float:
-    """Share of CJK characters in the main block (the page's own script mix); 1 without one."""
-    total = chars[block].sum()
-    return float(cjk[block].sum() / total) if total else 1.0
+def _context(out: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray, log_chars: np.ndarray,
+             pages: _Pages) -> np.ndarray:
+    """Fill the page-context columns (`_CONTEXT`) of `out`; returns the prose mask.
+
+    Distances are capped at CONTEXT_CAP and computed in float64 from exact integers, as the
+    definitions have them; `_log` then rounds once to float32. Per-page values (the longest
+    paragraph, the main block, the prose count) are spread to the paragraphs by page."""
+    n, col, local, spread = len(stats), _DENSE, pages.local, pages.spread
+    idx = np.arange(n)
+    chars, sent, comma, cjk = (stats[:, _S[c]] for c in ("chars", "sent_end", "comma", "cjk"))
+    prose = (chars >= PROSE_MIN_CHARS) & (sent + comma >= 2) & (cjk >= 0.5 * chars)
+    size = spread(pages.last - pages.first + 1)
+    out[:, col["rel_pos"]] = local / np.maximum(size - 1, 1)
+    out[:, col["pos_log"]] = _log(local) / 5
+    out[:, col["pos_from_end_log"]] = _log(size - 1 - local) / 5
+    out[:, col["repeated_log"]] = _log(_repeats(fingerprint, pages.page).astype(np.float32) - 1)
+    out[:, col["prose"]] = prose
+    out[:, col["rel_len_log"]] = log_chars - spread(_log(np.maximum.reduceat(chars, pages.first)))
+    rank = np.empty(n, dtype=np.int64)  # the inverse permutation: a stable argsort of the stable argsort
+    rank[chars.argsort(kind="stable") if pages.page is None else np.lexsort((chars, pages.page))] = local
+    out[:, col["rel_len_rank"]] = rank / np.maximum(size - 1, 1)
+
+    where = prose.nonzero()[0]
+    starts, ends = _main_blocks(where, chars, pages)
+    b0, b1, has = spread(starts), spread(ends), spread(starts >= 0)
+    out[:, col["in_main_block"]] = (idx >= b0) & (idx <= b1)
+    gap = np.minimum(np.maximum(np.maximum(b0 - idx, idx - b1), 0), CONTEXT_CAP)
+    out[:, col["dist_main_block"]] = _log(np.where(has, gap, CONTEXT_CAP))
+    out[:, col["after_main_block"]] = has & (idx > b1)
+    out[:, col["before_main_block"]] = has & (idx < b0)
+    # Nearest prose paragraph at or after / at or before each paragraph: a running min / max
+    # over the prose indexes (it may reach into the next / previous page: then there is none).
+    big = n + int(CONTEXT_CAP)
+    nxt = np.minimum.accumulate(np.where(prose, idx, big)[::-1])[::-1]
+    prv = np.maximum.accumulate(np.where(prose, idx, -big))
+    first, last = spread(pages.first), spread(pages.last)
+    out[:, col["dist_next_prose"]] = _log(np.minimum(np.where(nxt <= last, nxt - idx, CONTEXT_CAP), CONTEXT_CAP))
+    out[:, col["dist_prev_prose"]] = _log(np.minimum(np.where(prv >= first, idx - prv, CONTEXT_CAP), CONTEXT_CAP))
+    out[:, col["inside_body"]] = (nxt[first] <= idx) & (idx <= prv[last])  # first to last prose of the page
+    prose_count = [len(where)] if pages.page is None else np.bincount(pages.page[where], minlength=len(pages.first))
+    out[:, col["page_prose_log"]] = spread(np.log1p(prose_count))
+    out[:, col["indent_flag"]] = stats[:, _S["indent"]] > 0
+    out[:, col["token_chars_log"]] = _log(chars / np.maximum(stats[:, _S["tokens"]], 1))
+    out[_headlines(stats, starts, pages), col["headline_candidate"]] = 1
+    out[:, col["script_gap"]] = np.abs(cjk / np.maximum(chars, 1) - spread(_block_cjk_share(chars, cjk, starts, ends)))
+    return prose
+
+
+def _main_blocks(where: np.ndarray, chars: np.ndarray, pages: _Pages) -> tuple[np.ndarray, np.ndarray]:
+    """First and last paragraph of each page's main block (-1, -1: a page without prose)."""
+    cut = where.searchsorted(pages.first).tolist() + [len(where)]
+    where_list, where_chars = where.tolist(), chars[where].tolist()
+    spans = [main_block(where_list[a:z], where_chars[a:z]) if a < z else (-1, -1) for a, z in itertools.pairwise(cut)]
+    return np.array([a for a, _ in spans]), np.array([z for _, z in spans])
+
+
+def _block_cjk_share(chars: np.ndarray, cjk: np.ndarray, b0: np.ndarray, b1: np.ndarray) -> np.ndarray:
+    """Share of CJK characters in each page's main block (its own script mix), float32; 1
+    without one."""
+    share = np.ones(len(b0), dtype=np.float32)
+    for p, (lo, hi) in enumerate(zip(b0.tolist(), b1.tolist())):
+        total = chars[lo:hi + 1].sum() if lo >= 0 else 0
+        if total:
+            share[p] = cjk[lo:hi + 1].sum() / total
+    return share
+
+
+def _repeats(fingerprint: np.ndarray, page: np.ndarray | None) -> np.ndarray:
+    """For each paragraph, how many paragraphs of its page share its fingerprint (itself
+    included): the counts of np.unique per page, from one sort without its overhead."""
+    n = len(fingerprint)
+    single = page is None
+    order = fingerprint.argsort() if single else np.lexsort((fingerprint, page))
+    ordered = fingerprint[order]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    if not single:
+        new[1:] |= page[order][1:] != page[order][:-1]
+    group = new.cumsum() - 1
+    counts = np.empty(n, dtype=np.int64)
+    counts[order] = np.bincount(group)[group]
+    return counts
+
+
+def _neighbours(out: np.ndarray, stats: np.ndarray, prose: np.ndarray, pages: _Pages) -> None:
+    """Fill the `_NEIGHBOURS` columns: the `_OWN` layout facts of the paragraphs 1 and 2
+    before and after in the page (zeros past the page's ends)."""
+    chars = stats[:, 0]
+    own = np.empty((len(stats), len(_OWN)), dtype=np.float32)
+    own[:, 0] = prose
+    own[:, 1] = out[:, _DENSE["log_chars"]]
+    own[:, 2] = stats[:, _S["bullet"]]
+    own[:, 3] = stats[:, _SPAM_KW_SRC].sum(axis=1) > 0
+    own[:, 4] = stats[:, _S["kw_navigation"]] > 0
+    own[:, 5] = stats[:, _S["sent_end"]] > 0
+    own[:, 6] = chars <= 12
+    own[:, 7] = (stats[:, _S["date"]] + stats[:, _S["time"]]) > 0
+    for side, shift in _NEIGHBOURS:
+        cols = _dense_slice(f"{side}_{_OWN[0]}", len(_OWN))
+        if shift > 0:
+            out[shift:, cols] = own[:-shift]
+        else:
+            out[:shift, cols] = own[-shift:]
+        if pages.page is not None:  # rows whose neighbour is in another page
+            size = pages.spread(pages.last - pages.first + 1)
+            across = pages.local < shift if shift > 0 else pages.local > size - 1 + shift
+            out[across, cols] = 0
 
 
 HEADLINE_WINDOW = 6  # paragraphs before the main block searched for its headline
+_HEADLINE_SRC = np.array(_cols(("chars", "bullet", "date", "time", "ends_sent", "cjk", "sep")))
 
 
-def headline_candidate(stats: np.ndarray, block_start: int) -> np.ndarray:
-    """1 for the likeliest headline: the longest plain line (no bullet, date or sentence end,
-    at least 6 characters, mostly CJK) among the HEADLINE_WINDOW paragraphs before the main block."""
-    n = len(stats)
-    flag = np.zeros(n, dtype=np.float32)
-    lo = max(block_start - HEADLINE_WINDOW, 0)
-    if block_start <= 0:
-        return flag
-    w = stats[lo:block_start]
-    chars = w[:, _S["chars"]]
-    plain = ((chars >= 6) & (w[:, _S["bullet"]] == 0) & (w[:, _S["date"]] + w[:, _S["time"]] == 0)
-             & (w[:, _S["ends_sent"]] == 0) & (w[:, _S["cjk"]] >= 0.5 * chars) & (w[:, _S["sep"]] <= 1))
-    if plain.any():
-        flag[lo + int(np.argmax(np.where(plain, chars, -1)))] = 1.0
-    return flag
-
-
-def _distance_after(where: np.ndarray, n: int) -> np.ndarray:
-    """Paragraphs from each paragraph to the next index in `where` (CONTEXT_CAP if none)."""
-    if not len(where):
-        return np.full(n, CONTEXT_CAP)
-    idx = np.arange(n)
-    k = np.searchsorted(where, idx, side="left")
-    return np.where(k < len(where), where[np.minimum(k, len(where) - 1)] - idx, CONTEXT_CAP)
-
-
-def _distance_before(where: np.ndarray, n: int) -> np.ndarray:
-    if not len(where):
-        return np.full(n, CONTEXT_CAP)
-    idx = np.arange(n)
-    k = np.searchsorted(where, idx, side="right") - 1
-    return np.where(k >= 0, idx - where[np.maximum(k, 0)], CONTEXT_CAP)
+def _headlines(stats: np.ndarray, b0: np.ndarray, pages: _Pages) -> list[int]:
+    """Each page's likeliest headline: the longest plain line (no bullet, date or sentence
+    end, at least 6 characters, mostly CJK) among the HEADLINE_WINDOW paragraphs before its
+    main block; the first of equals. A handful of rows per page: plain Python on exact counts."""
+    windows = [(max(b - HEADLINE_WINDOW, f), b) for f, b in zip(pages.first.tolist(), b0.tolist()) if b > f]
+    rows = [i for lo, b in windows for i in range(lo, b)]
+    if not rows:
+        return []
+    values = iter(stats[np.array(rows)[:, None], _HEADLINE_SRC].tolist())
+    heads = []
+    for lo, b in windows:
+        best, best_chars = -1, -1.0
+        for i in range(lo, b):
+            chars, bullet, date, time, ends_sent, cjk, sep = next(values)
+            plain = (chars >= 6 and bullet == 0 and date + time == 0 and ends_sent == 0 and cjk >= 0.5 * chars
+                     and sep <= 1)
+            if plain and chars > best_chars:
+                best, best_chars = i, chars
+        if best >= 0:
+            heads.append(best)
+    return heads

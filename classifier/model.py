@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ModelError
-from .features import NGRAM_BITS, Batch, batches, dense_features, page_of, pattern_keywords
+from .features import NGRAM_BITS, Batch, batches, dense_features, page_of, pages_batch, pattern_keywords
 from .lexicon import Matcher, builtin_keywords
 
 FORMAT = "webspam-model"
@@ -63,22 +63,27 @@ class Model:
     def ngram_scores(self, batch: Batch) -> np.ndarray:
         """(n, 4) summed n-gram weights of the batch's paragraphs.
 
-        Within one n-gram order the occurrences are in paragraph order, so one `reduceat`
-        over the gathered weight rows sums every (order, paragraph) group; every occurrence of
-        a paragraph has the same weight (1/sqrt of its n-gram count), applied once at the end."""
+        The occurrences are grouped by order, then paragraph, so one `reduceat` over the
+        gathered weight rows sums every (order, paragraph) group; every occurrence of a
+        paragraph has the same weight (1/sqrt of its n-gram count), applied once at the end."""
         n = len(batch.stats)
         if not len(batch.ngram_hash):
             return np.zeros((n, 4), dtype=np.float64)
         w = self.ngram_rows(batch.ngram_hash)
-        pids = np.arange(n)
-        bounds = np.concatenate([lo + np.searchsorted(batch.ngram_pid[lo:hi], pids) for lo, hi in batch.order_bounds])
-        ends = np.concatenate([bounds[1:], [len(w)]])
-        sums = np.add.reduceat(w, np.minimum(bounds, len(w) - 1), axis=0, dtype=np.float64)
-        sums[ends <= bounds] = 0.0  # empty groups: reduceat returns the row at the index instead
-        return sums.reshape(len(batch.order_bounds), n, 4).sum(axis=0) * batch.paragraph_scale[:, None]
+        sizes = batch.group_sizes.ravel()
+        bounds = np.cumsum(sizes) - sizes  # the first row of each group
+        short = batch.short_groups
+        if len(short):  # these groups end one row early: an extra bound there, its sum dropped
+            bounds = np.insert(bounds, short + 1, bounds[short] + sizes[short] - 1)
+        sums = np.add.reduceat(w.astype(np.float64), np.minimum(bounds, len(w) - 1), axis=0)
+        if len(short):
+            sums = np.delete(sums, short + 1 + np.arange(len(short)), axis=0)
+        sums[sizes == 0] = 0.0  # empty groups: reduceat returns the row at the index instead
+        return sums.reshape(len(batch.group_sizes), n, 4).sum(axis=0) * batch.paragraph_scale[:, None]
 
-    def dense_matrix(self, stats: np.ndarray, fingerprint: np.ndarray) -> np.ndarray:
-        dense, names = dense_features(stats, fingerprint)
+    def dense_matrix(self, stats: np.ndarray, fingerprint: np.ndarray,
+                     page_starts: np.ndarray | None = None) -> np.ndarray:
+        dense, names = dense_features(stats, fingerprint, page_starts)
         if names != self.dense_names:
             raise ModelError("model features do not match this version of webspam; retrain with `webspam train`")
         return (dense - self.dense_mean) / self.dense_scale
@@ -103,8 +108,27 @@ class Model:
             prints.append(b.fingerprint)
             kept.append(b)
         if n:
-            scores += self.dense_matrix(np.concatenate(stats), np.concatenate(prints)) @ self.dense_weights + self.bias
+            self._add_dense(scores, np.concatenate(stats), np.concatenate(prints), np.zeros(1, dtype=np.int64))
         return scores, (kept[0] if keep_batches and len(kept) == 1 else None)
+
+    def score_pages(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                    page_starts: np.ndarray) -> np.ndarray:
+        """Logit scores of the paragraphs of several pages laid out in one `text` (the
+        paragraphs of page p from ``page_starts[p]`` on), in one feature batch: the same
+        scores as `score_page` of each page alone, with fewer and larger numpy operations."""
+        b = pages_batch(text, codes, starts, ends, page_starts, self.matcher)
+        scores = self.ngram_scores(b)
+        self._add_dense(scores, b.stats, b.fingerprint, page_starts)
+        return scores
+
+    def _add_dense(self, scores: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray,
+                   page_starts: np.ndarray) -> None:
+        """Add the dense features' contribution and the bias to `scores`. The product is taken
+        page by page: BLAS may sum in another order for another number of rows, and a page's
+        scores must not depend on the pages cleaned with it."""
+        dense = self.dense_matrix(stats, fingerprint, page_starts if len(page_starts) > 1 else None)
+        for a, z in zip(page_starts.tolist(), np.append(page_starts[1:], len(stats)).tolist()):
+            scores[a:z] += dense[a:z] @ self.dense_weights + self.bias
 
     def score_texts(self, texts: list[str]) -> np.ndarray:
         """Logit scores of given paragraph texts, as one page in this order."""

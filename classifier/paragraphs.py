@@ -139,24 +139,39 @@ def paragraph_bounds(text: str, codes: np.ndarray | None = None) -> tuple[np.nda
     same = np.zeros(n, dtype=bool)
     same[:-1] = (np.abs(widths[1:] - widths[:-1]) <= WRAP_TOLERANCE) & (widths[:-1] >= WRAP_MIN_WIDTH) \
         & (widths[:-1] <= WRAP_MAX_WIDTH)
-    long = (ends - starts) > MAX_PARAGRAPH_CHARS
-    if not same.any() and not long.any():
+    if same.any():
+        starts, ends = _join_wrapped(text, starts, ends, np.flatnonzero(same))
+    long = np.flatnonzero((ends - starts) > MAX_PARAGRAPH_CHARS)
+    if not len(long):
         return starts, ends
-    lines = list(zip(starts.tolist(), ends.tolist()))
     out_s, out_e = [], []
-    i = 0
-    while i < n:
-        j = _wrap_end(lines, i, text) if same[i] else i
-        s, e = lines[i][0], lines[j][1]
-        if e - s > MAX_PARAGRAPH_CHARS:
-            for span in _cut_long(s, e, text):
-                out_s.append(span.start)
-                out_e.append(span.end)
-        else:
-            out_s.append(s)
-            out_e.append(e)
-        i = j + 1
-    return np.array(out_s, dtype=np.int64), np.array(out_e, dtype=np.int64)
+    done = 0
+    for i in long.tolist():  # over-long lines: the lines before unchanged, then the pieces
+        out_s.append(starts[done:i])
+        out_e.append(ends[done:i])
+        spans = _cut_long(int(starts[i]), int(ends[i]), text)
+        out_s.append(np.array([sp.start for sp in spans], dtype=np.int64))
+        out_e.append(np.array([sp.end for sp in spans], dtype=np.int64))
+        done = i + 1
+    return np.concatenate(out_s + [starts[done:]]), np.concatenate(out_e + [ends[done:]])
+
+
+def _join_wrapped(text: str, starts: np.ndarray, ends: np.ndarray, candidates: np.ndarray):
+    """Lines with each hard-wrapped run (see `_wrap_end`, tried at the `candidates` only)
+    joined into one paragraph."""
+    lines = list(zip(starts.tolist(), ends.tolist()))
+    keep = np.ones(len(lines), dtype=bool)
+    ends = ends.copy()
+    after = 0  # lines before this one already belong to a joined run
+    for i in candidates.tolist():
+        if i < after:
+            continue
+        j = _wrap_end(lines, i, text)
+        if j > i:
+            keep[i + 1:j + 1] = False
+            ends[i] = lines[j][1]
+        after = j + 1
+    return starts[keep], ends[keep]
 
 
 def _display_widths(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

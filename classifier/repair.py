@@ -109,8 +109,9 @@ def char_classes() -> np.ndarray:
     user-defined areas) that is not COMMON. COMMON: GB2312's symbol rows and level-1 hanzi (the
     3755 frequent simplified characters) and Big5's symbols and level-1 hanzi (the 5401 frequent
     traditional characters). Everything else (ASCII, Latin, kana outside GB2312, ...) is OTHER.
+    One slot past the BMP (OTHER) takes every larger code point in `_classes`.
     """
-    lut = np.zeros(LUT_SIZE, dtype=np.uint8)
+    lut = np.zeros(LUT_SIZE + 1, dtype=np.uint8)
     for ch in _decode_pairs(range(0x81, 0xFF), _TRAILS, "gbk"):
         lut[ord(ch)] = RARE
     lut[0xE000:0xF900] = RARE
@@ -137,17 +138,20 @@ def _codes(text: str) -> np.ndarray:
 
 
 def _classes(codes: np.ndarray) -> np.ndarray:
-    cls = char_classes()[np.minimum(codes, LUT_SIZE - 1)]
-    cls[codes >= LUT_SIZE] = OTHER
-    return cls
+    """The class of each code point; "clip" sends code points past the BMP to the table's
+    last slot, which is OTHER."""
+    return np.take(char_classes(), codes, mode="clip")
+
+
+def _class_counts(cls: np.ndarray) -> tuple[int, int]:
+    return int(np.count_nonzero(cls == RARE)), int(np.count_nonzero(cls == COMMON))
 
 
 def rare_counts(text: str) -> tuple[int, int]:
     """(rare, common) character counts of `text` (see `char_classes`)."""
     if text.isascii():
         return 0, 0
-    counts = np.bincount(_classes(_codes(text)), minlength=3)
-    return int(counts[RARE]), int(counts[COMMON])
+    return _class_counts(_classes(_codes(text)))
 
 
 def utf8_coverage(text: str) -> tuple[float, int]:
@@ -169,13 +173,15 @@ def _looks_utf8_as_gbk(text: str, rare: int, common: int) -> bool:
     return n >= MIN_NON_ASCII_BYTES and coverage >= MIN_UTF8_COVERAGE
 
 
-def _candidate_lines(text: str) -> list[str]:
-    """Lines of a multi-line text whose rare-character counts alone qualify (vectorised)."""
-    codes = _codes(text)
-    cls = _classes(codes)
-    line_of = np.cumsum(codes == 10) - (codes == 10)  # index of the line each char is on
-    rare = np.bincount(line_of, weights=cls == RARE)
-    common = np.bincount(line_of, weights=cls == COMMON, minlength=len(rare))
+def _candidate_lines(text: str, codes: np.ndarray, cls: np.ndarray) -> list[str]:
+    """Lines of a multi-line text whose rare-character counts alone qualify (vectorised), from
+    the text's code points and their classes."""
+    breaks = np.flatnonzero(codes == 10)
+    # a character's line is the number of line breaks before it
+    rare = np.bincount(np.searchsorted(breaks, np.flatnonzero(cls == RARE)))
+    if not (rare >= MIN_RARE_CHARS).any():
+        return []
+    common = np.bincount(np.searchsorted(breaks, np.flatnonzero(cls == COMMON)), minlength=len(rare))[:len(rare)]
     hits = np.flatnonzero((rare >= MIN_RARE_CHARS) & (rare >= MIN_RARE_SHARE * (rare + common)))
     if len(hits) == 0:
         return []
@@ -196,7 +202,9 @@ def mojibake_report(text: str) -> dict:
         return report
     report["replacement"] = text.count("\ufffd")
     if rare_char_re().search(text):  # normal lines have none: one regex scan and done
-        rare, common = rare_counts(text)
+        codes = _codes(text)
+        cls = _classes(codes)
+        rare, common = _class_counts(cls)
         share = rare / max(rare + common, 1)
         report.update(rare=rare, common=common, rare_share=round(share, 3))
         if rare >= MIN_RARE_CHARS and share >= MIN_RARE_SHARE:
@@ -206,7 +214,7 @@ def mojibake_report(text: str) -> dict:
                 report["status"] = UTF8_AS_GBK
                 return report
         if rare >= MIN_RARE_CHARS and "\n" in text:
-            report["lines"] = [line for line in _candidate_lines(text)
+            report["lines"] = [line for line in _candidate_lines(text, codes, cls)
                                if _looks_utf8_as_gbk(line, *rare_counts(line))]
             if report["lines"]:
                 report["status"] = UTF8_AS_GBK
@@ -275,9 +283,12 @@ def fix_mojibake(text: str) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------------
 
 # Footer / navigation markers that start a new block in the page.
-GLUE_MARKER_RE = re.compile(
-    r"- (?:上一篇|下一篇)[:：]|(?:上一篇|下一篇)[:：]|【(?:打印|关闭|關閉)】"
-    r"|(?:责任编辑|責任編輯|原标题|原標題)[:：]|相关阅读|相關閱讀")
+# Spelled out as one alternative per marker, each starting with a literal character: the
+# regex engine then skips ahead to those characters (5x faster over a page than the
+# factored form, which tries every position). No two alternatives match at one position.
+GLUE_MARKER_RE = re.compile("|".join(
+    [f"{m}[:：]" for m in ("- 上一篇", "- 下一篇", "上一篇", "下一篇", "责任编辑", "責任編輯", "原标题", "原標題")]
+    + ["【打印】", "【关闭】", "【關閉】", "相关阅读", "相關閱讀"]))
 SENTENCE_END = set("。！？!?）」”")  # the char before a marker that makes the boundary clear
 
 

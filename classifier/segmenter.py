@@ -28,58 +28,67 @@ class Segmentation:
     changed: np.ndarray  # (n,) bool: the segmenter overrode the classifier's top label
 
 
+def _positions(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(window, position in the window) of every paragraph of windows of these lengths, in order."""
+    win = np.repeat(np.arange(len(lengths)), lengths)
+    return win, np.arange(len(win)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+
+
 def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np.ndarray, last: np.ndarray,
-                     trans: np.ndarray, start: np.ndarray) -> np.ndarray:
+                     trans: np.ndarray, start: np.ndarray, begins: np.ndarray | None = None) -> np.ndarray:
     """Best label path of every window at once (numpy, lock-step over positions).
 
     Window w covers paragraphs lo[w]..hi[w]; `first[w]` / `last[w]` (-1: free) fix the labels
-    of its anchors; the page start probabilities apply to a window that begins the page.
-    Returns the label of every covered paragraph, windows concatenated in order."""
-    w, k = len(lo), emit.shape[1]
+    of its anchors; the page start probabilities apply to a window that begins a page
+    (`begins`; by default the one with ``lo == 0``).
+    Returns the label of every covered paragraph, windows concatenated in order.
+
+    Layout: windows are ranked longest first, so the windows still running at step t are
+    ranks ``0 .. active[t]-1``, and their rows for step t are stored together, at
+    ``base[t] + rank`` ("time-major"). Each step then reads its emissions and writes its back
+    pointers as contiguous slices, and memory stays proportional to the covered paragraphs
+    whatever the mix of window lengths."""
+    k = emit.shape[1]
     lengths = hi - lo + 1
     width = int(lengths.max())
-    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    win = np.repeat(np.arange(w), lengths)
-    pos = np.arange(int(lengths.sum())) - offsets[win]
-    e = np.zeros((w, width, k))
-    e[win, pos] = emit[lo[win] + pos]
-    e[lo == 0, 0] += start
-    for anchor, at in ((first, np.zeros(w, dtype=np.int64)), (last, lengths - 1)):
+    order = np.argsort(-lengths, kind="stable")  # rank -> window
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    active = np.searchsorted(-lengths[order], -np.arange(width), side="left")  # windows longer than t
+    base = np.concatenate(([0], np.cumsum(active)))
+    win, pos = _positions(lengths)
+    row = base[pos] + rank[win]  # time-major row of every covered paragraph
+    e = np.empty((len(win), k))
+    e[row] = emit[lo[win] + pos]
+    e[rank[lo == 0 if begins is None else begins]] += start  # windows that begin a page (first row: rank)
+    for anchor, at in ((first, np.zeros_like(lengths)), (last, lengths - 1)):
         fixed = np.flatnonzero(anchor >= 0)
-        mask = np.ones((len(fixed), k), dtype=bool)
-        mask[np.arange(len(fixed)), anchor[fixed]] = False
-        row = e[fixed, at[fixed]]
-        row[mask] = -math.inf
-        e[fixed, at[fixed]] = row
-    # Windows sorted longest first: at step t the active ones are a prefix, processed by slicing.
-    order = np.argsort(-lengths, kind="stable")
-    e, lengths = e[order], lengths[order]
-    active_at = np.searchsorted(-lengths, -np.arange(width), side="left")  # windows longer than t
-    score = e[:, 0].copy()
-    back = np.zeros((w, width, k), dtype=np.int8)
+        rows = base[at[fixed]] + rank[fixed]
+        keep = e[rows, anchor[fixed]]
+        e[rows] = -math.inf
+        e[rows, anchor[fixed]] = keep
+    back = np.zeros((len(win), k), dtype=np.int8)
+    score = e[:active[0]].copy()
     for t in range(1, width):
-        m = active_at[t]
-        cand = score[:m, :, None] + trans[None]
-        best = cand.argmax(axis=1)
-        back[:m, t] = best
-        score[:m] = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0] + e[:m, t]
-    rows = np.arange(w)
-    path = np.zeros((w, width), dtype=np.int64)
+        m, b = active[t], base[t]
+        cand = score[:m, :, None] + trans  # cand[w, i, j]: the best path ending in i, then i -> j
+        back[b:b + m] = cand.argmax(axis=1)
+        score[:m] = cand.max(axis=1) + e[b:b + m]
+    path = np.empty(len(win), dtype=np.int64)
     cur = score.argmax(axis=1)
-    path[rows, lengths - 1] = cur
+    path[base[lengths[order] - 1] + np.arange(len(order))] = cur  # each window's last row
     for t in range(width - 1, 0, -1):
-        m = active_at[t]
-        cur[:m] = back[rows[:m], t, cur[:m]]
-        path[:m, t - 1] = cur[:m]
-    unsorted = np.empty_like(path)
-    unsorted[order] = path
-    path = unsorted
-    return path[win, pos]
+        m, b = active[t], base[t]
+        cur[:m] = back[b:b + m][np.arange(m), cur[:m]]
+        path[base[t - 1]:base[t - 1] + m] = cur[:m]
+    return path[row]
 
 
 def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, start: np.ndarray,
             confident: float = CONFIDENT, weight: float = TRANSITION_WEIGHT,
-            article_confident: float = ARTICLE_CONFIDENT) -> Segmentation:
+            article_confident: float = ARTICLE_CONFIDENT, page_starts: np.ndarray | None = None) -> Segmentation:
+    """Labels of the paragraphs of a page, or of several pages one after the other
+    (`page_starts`: the index of each page's first paragraph; windows never cross pages)."""
     n = len(probs)
     top = probs.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
     if n == 0:
@@ -92,21 +101,24 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
     if len(unsure):
         emit_all = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
         emit_all[~is_spam, SPAM] = -math.inf
-        # windows: maximal runs of unsure paragraphs, widened by one anchor on each side
-        breaks = np.flatnonzero(np.diff(unsure) > 1)
-        run_lo = np.concatenate(([unsure[0]], unsure[breaks + 1]))
-        run_hi = np.concatenate((unsure[breaks], [unsure[-1]]))
-        lo, hi = np.maximum(run_lo - 1, 0), np.minimum(run_hi + 1, n - 1)
+        # windows: maximal runs of unsure paragraphs of one page, widened by one anchor on each side
+        if page_starts is None:
+            page_first, page_last = np.zeros_like(unsure), np.full_like(unsure, n - 1)
+        else:
+            page = np.searchsorted(page_starts, unsure, side="right") - 1
+            page_first = page_starts[page]
+            page_last = np.append(page_starts[1:], n)[page] - 1
+        breaks = np.flatnonzero((np.diff(unsure) > 1) | (page_first[1:] != page_first[:-1]))
+        first_of_run = np.concatenate(([0], breaks + 1))
+        last_of_run = np.concatenate((breaks, [len(unsure) - 1]))
+        run_lo, run_hi = unsure[first_of_run], unsure[last_of_run]
+        lo = np.maximum(run_lo - 1, page_first[first_of_run])
+        hi = np.minimum(run_hi + 1, page_last[last_of_run])
         first = np.where(lo < run_lo, top[lo], -1)
         last = np.where(hi > run_hi, top[hi], -1)
-        # Decoded in groups of similar length (powers of two), so that padding every window
-        # to the longest one in its group never more than doubles the work or the memory.
-        group = np.floor(np.log2(hi - lo + 1)).astype(np.int64)
-        for g in np.unique(group).tolist():
-            w = np.flatnonzero(group == g)
-            covered = np.concatenate([np.arange(a, b + 1) for a, b in zip(lo[w].tolist(), hi[w].tolist())])
-            labels[covered] = _viterbi_windows(emit_all, lo[w], hi[w], first[w], last[w],
-                                               weight * transitions, weight * start)
+        win, pos = _positions(hi - lo + 1)
+        labels[lo[win] + pos] = _viterbi_windows(emit_all, lo, hi, first, last, weight * transitions,
+                                                 weight * start, lo == page_first[first_of_run])
     return Segmentation(labels, labels != top)
 
 
@@ -122,10 +134,14 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
     if len(spam) < BRAND_MIN_HITS:
         return []
     article = np.flatnonzero(labels == ARTICLE).tolist()
+    # A text inside some spam paragraph is inside their concatenation: one C-level search
+    # rules out almost every paragraph before the exact count (the separator only adds
+    # false candidates, which the count then rejects).
+    joined = "\n".join(spam)
     out = []
     for i in np.flatnonzero(labels != SPAM).tolist():
         t = texts[i].strip()
-        if 2 <= len(t) <= BRAND_MAX_CHARS and sum(t in s for s in spam) >= BRAND_MIN_HITS \
+        if 2 <= len(t) <= BRAND_MAX_CHARS and t in joined and sum(t in s for s in spam) >= BRAND_MIN_HITS \
                 and not any(t in texts[j] for j in article if j != i):
             out.append(i)
     labels[out] = SPAM
