@@ -72,18 +72,18 @@ def _adjacent(text: str, end: int, start: int) -> bool:
     return len(_BREAK_RE.findall(text, end, start)) <= 1
 
 
-def _wrap_end(lines: list[tuple[int, int]], i: int, text: str) -> int:
-    """Index of the last line of the hard-wrapped paragraph starting at line `i` (or `i`)."""
-    s, e = lines[i]
-    line = text[s:e].rstrip()
+def _wrap_end(starts: list[int], ends: list[int], i: int, text: str) -> int:
+    """Index of the last line of the hard-wrapped paragraph starting at line `i` (or `i`);
+    ``text[starts[k]:ends[k]]`` is line k."""
+    line = text[starts[i]:ends[i]].rstrip()
     if len(line) < WRAP_MIN_WIDTH // 2 or _BULLET_RE.match(line) or line.endswith(_SENTENCE_END):
         return i
     width = _width(line)
     if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH:
         return i
     full, prose, k = 1, bool(_PROSE_RE.search(line)), i + 1
-    while k < len(lines) and _adjacent(text, lines[k - 1][1], lines[k][0]):
-        nxt = text[lines[k][0]:lines[k][1]]
+    while k < len(starts) and _adjacent(text, ends[k - 1], starts[k]):
+        nxt = text[starts[k]:ends[k]]
         if nxt[:1].isspace() or _BULLET_RE.match(nxt):
             break
         w = _width(nxt.rstrip())
@@ -159,17 +159,17 @@ def paragraph_bounds(text: str, codes: np.ndarray | None = None) -> tuple[np.nda
 def _join_wrapped(text: str, starts: np.ndarray, ends: np.ndarray, candidates: np.ndarray):
     """Lines with each hard-wrapped run (see `_wrap_end`, tried at the `candidates` only)
     joined into one paragraph."""
-    lines = list(zip(starts.tolist(), ends.tolist()))
-    keep = np.ones(len(lines), dtype=bool)
+    line_starts, line_ends = starts.tolist(), ends.tolist()
+    keep = np.ones(len(line_starts), dtype=bool)
     ends = ends.copy()
     after = 0  # lines before this one already belong to a joined run
     for i in candidates.tolist():
         if i < after:
             continue
-        j = _wrap_end(lines, i, text)
+        j = _wrap_end(line_starts, line_ends, i, text)
         if j > i:
             keep[i + 1:j + 1] = False
-            ends[i] = lines[j][1]
+            ends[i] = line_ends[j]
         after = j + 1
     return starts[keep], ends[keep]
 
