@@ -52,8 +52,9 @@ def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np
     lengths = hi - lo + 1
     width = int(lengths.max())
     order = np.argsort(-lengths, kind="stable")  # rank -> window
+    ranks = np.arange(len(order))
     rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
+    rank[order] = ranks
     active = np.searchsorted(-lengths[order], -np.arange(width), side="left")  # windows longer than t
     base = np.concatenate(([0], np.cumsum(active)))
     win, pos = _positions(lengths)
@@ -73,13 +74,13 @@ def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np
         m, b = active[t], base[t]
         cand = score[:m, :, None] + trans  # cand[w, i, j]: the best path ending in i, then i -> j
         back[b:b + m] = cand.argmax(axis=1)
-        score[:m] = cand.max(axis=1) + e[b:b + m]
+        np.add(cand.max(axis=1), e[b:b + m], out=score[:m])
     path = np.empty(len(win), dtype=np.int64)
     cur = score.argmax(axis=1)
-    path[base[lengths[order] - 1] + np.arange(len(order))] = cur  # each window's last row
+    path[base[lengths[order] - 1] + ranks] = cur  # each window's last row
     for t in range(width - 1, 0, -1):
         m, b = active[t], base[t]
-        cur[:m] = back[b:b + m][np.arange(m), cur[:m]]
+        cur[:m] = back[b:b + m][ranks[:m], cur[:m]]
         path[base[t - 1]:base[t - 1] + m] = cur[:m]
     return path[row]
 
@@ -102,23 +103,25 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
         emit_all = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
         emit_all[~is_spam, SPAM] = -math.inf
         # windows: maximal runs of unsure paragraphs of one page, widened by one anchor on each side
-        if page_starts is None:
-            page_first, page_last = np.zeros_like(unsure), np.full_like(unsure, n - 1)
-        else:
+        breaks = unsure[1:] - unsure[:-1] > 1
+        if page_starts is not None:
             page = np.searchsorted(page_starts, unsure, side="right") - 1
-            page_first = page_starts[page]
-            page_last = np.append(page_starts[1:], n)[page] - 1
-        breaks = np.flatnonzero((np.diff(unsure) > 1) | (page_first[1:] != page_first[:-1]))
+            breaks |= page[1:] != page[:-1]
+        breaks = breaks.nonzero()[0]
         first_of_run = np.concatenate(([0], breaks + 1))
         last_of_run = np.concatenate((breaks, [len(unsure) - 1]))
         run_lo, run_hi = unsure[first_of_run], unsure[last_of_run]
-        lo = np.maximum(run_lo - 1, page_first[first_of_run])
-        hi = np.minimum(run_hi + 1, page_last[last_of_run])
+        if page_starts is None:  # one page: its first and last paragraph bound every window
+            page_lo, page_hi = 0, n - 1
+        else:
+            page_lo = page_starts[page[first_of_run]]
+            page_hi = np.append(page_starts[1:], n)[page[last_of_run]] - 1
+        lo, hi = np.maximum(run_lo - 1, page_lo), np.minimum(run_hi + 1, page_hi)
         first = np.where(lo < run_lo, top[lo], -1)
         last = np.where(hi > run_hi, top[hi], -1)
         win, pos = _positions(hi - lo + 1)
         labels[lo[win] + pos] = _viterbi_windows(emit_all, lo, hi, first, last, weight * transitions,
-                                                 weight * start, lo == page_first[first_of_run])
+                                                 weight * start, lo == page_lo)
     return Segmentation(labels, labels != top)
 
 
@@ -134,14 +137,17 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
     if len(spam) < BRAND_MIN_HITS:
         return []
     article = np.flatnonzero(labels == ARTICLE).tolist()
+    others = np.flatnonzero(labels != SPAM).tolist()
+    stripped = list(map(str.strip, map(texts.__getitem__, others)))
+    size = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
     # A text inside some spam paragraph is inside their concatenation: one C-level search
-    # rules out almost every paragraph before the exact count (the separator only adds
+    # rules out almost every short paragraph before the exact count (the separator only adds
     # false candidates, which the count then rejects).
     joined = "\n".join(spam)
     out = []
-    for i in np.flatnonzero(labels != SPAM).tolist():
-        t = texts[i].strip()
-        if 2 <= len(t) <= BRAND_MAX_CHARS and t in joined and sum(t in s for s in spam) >= BRAND_MIN_HITS \
+    for k in np.flatnonzero((size >= 2) & (size <= BRAND_MAX_CHARS)).tolist():
+        i, t = others[k], stripped[k]
+        if t in joined and sum(t in s for s in spam) >= BRAND_MIN_HITS \
                 and not any(t in texts[j] for j in article if j != i):
             out.append(i)
     labels[out] = SPAM
