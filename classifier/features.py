@@ -254,19 +254,19 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     raw = codes[lo:hi]
     s, e = starts[first:last] - lo, ends[first:last] - lo
     index, flags, bits = class_index()
-    cid = np.take(index, raw, mode="clip")  # code points past the table: CJK planes
+    cid = index.take(raw, mode="clip")  # code points past the table: CJK planes
     classes = flags[cid]
     solid = np.zeros(len(raw) + 1, dtype=np.int64)
-    np.cumsum((classes & SPACE) == 0, out=solid[1:])
+    ((classes & SPACE) == 0).cumsum(out=solid[1:])
     # Stripped bounds: features ignore a paragraph's leading and trailing space.
-    ss = np.searchsorted(solid, solid[s] + 1, side="left") - 1
-    se = np.searchsorted(solid, solid[e], side="left")
+    ss = solid.searchsorted(solid[s] + 1, side="left") - 1
+    se = solid.searchsorted(solid[e], side="left")
     lens = np.maximum(se - ss, 0)
     ss = np.where(lens > 0, ss, s)
-    offsets = np.cumsum(lens) - lens  # where each paragraph starts in the concatenation
+    offsets = lens.cumsum() - lens  # where each paragraph starts in the concatenation
     total = int(lens.sum())
-    ids = np.repeat(np.arange(n, dtype=np.int32), lens)
-    pos = np.arange(total) + np.repeat(ss - offsets, lens)
+    ids = np.arange(n, dtype=np.int32).repeat(lens)
+    pos = np.arange(total) + (ss - offsets).repeat(lens)
 
     stats = np.zeros((n, len(STAT_NAMES)), dtype=np.float32)
     stats[:, 0] = lens
@@ -287,7 +287,7 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
 
     folded = fold_codes(raw)
     kw_start, kw_end, kw_cat = matcher.find(folded)
-    kw_pid = np.searchsorted(ss, kw_start, side="right") - 1  # the last paragraph starting at or before
+    kw_pid = ss.searchsorted(kw_start, side="right") - 1  # the last paragraph starting at or before
     inside = (kw_pid >= 0) & (kw_end <= (ss + lens)[np.maximum(kw_pid, 0)])  # within its stripped text
     kw_pid, kw_start, kw_end, kw_cat = kw_pid[inside].astype(np.int32), kw_start[inside], kw_end[inside], kw_cat[inside]
     if len(kw_start):  # one count per match: a bincount over the flattened stats
@@ -306,8 +306,8 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
         # sum(hash + 0.5) + length * 1e12. The sum is exact in int64 and in float64 (far below
         # 2**52), so it is taken per (order, paragraph) group from a running sum.
         running = np.zeros(len(ngram_hash) + 1, dtype=np.int64)
-        np.cumsum(ngram_hash, out=running[1:])
-        ends = np.cumsum(group_sizes.ravel())
+        ngram_hash.cumsum(out=running[1:])
+        ends = group_sizes.ravel().cumsum()
         sums = (running[ends] - running[ends - group_sizes.ravel()]).reshape(group_sizes.shape).sum(axis=0)
         fingerprint = (sums + 0.5 * count) + lens * 1e12
     else:

@@ -58,7 +58,7 @@ class Model:
         2-D fancy indexing on a table this size."""
         if self._rows is None:
             self._rows = np.ascontiguousarray(self.ngram_weights, dtype=np.float32).view(np.complex128).ravel()
-        return np.take(self._rows, hashes).view(np.float32).reshape(-1, 4)
+        return self._rows.take(hashes).view(np.float32).reshape(-1, 4)
 
     def ngram_scores(self, batch: Batch) -> np.ndarray:
         """(n, 4) summed n-gram weights of the batch's paragraphs.
@@ -71,7 +71,7 @@ class Model:
             return np.zeros((n, 4), dtype=np.float64)
         w = self.ngram_rows(batch.ngram_hash)
         sizes = batch.group_sizes.ravel()
-        bounds = np.cumsum(sizes) - sizes  # the first row of each group
+        bounds = sizes.cumsum() - sizes  # the first row of each group
         short = batch.short_groups
         if len(short):  # these groups end one row early: an extra bound there, its sum dropped
             bounds = np.insert(bounds, short + 1, bounds[short] + sizes[short] - 1)

@@ -101,11 +101,11 @@ def _wrap_end(starts: list[int], ends: list[int], i: int, text: str) -> int:
 def _lines(text: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end offsets of the page's non-blank lines (line ends excluded), with numpy."""
     table = _line_table()
-    kind = np.take(table, codes, mode="clip")
-    breaks = np.flatnonzero(kind == 2)
+    kind = table.take(codes, mode="clip")
+    breaks = (kind == 2).nonzero()[0]
     starts = np.concatenate(([0], breaks + 1))
     ends = np.concatenate((breaks, [len(codes)]))
-    solid = np.concatenate(([0], np.cumsum(kind == 0)))  # characters that are neither space nor break
+    solid = np.concatenate(([0], (kind == 0).cumsum()))  # characters that are neither space nor break
     keep = solid[ends] > solid[starts]
     return starts[keep], ends[keep]
 
@@ -140,8 +140,8 @@ def paragraph_bounds(text: str, codes: np.ndarray | None = None) -> tuple[np.nda
     same[:-1] = (np.abs(widths[1:] - widths[:-1]) <= WRAP_TOLERANCE) & (widths[:-1] >= WRAP_MIN_WIDTH) \
         & (widths[:-1] <= WRAP_MAX_WIDTH)
     if same.any():
-        starts, ends = _join_wrapped(text, starts, ends, np.flatnonzero(same))
-    long = np.flatnonzero((ends - starts) > MAX_PARAGRAPH_CHARS)
+        starts, ends = _join_wrapped(text, starts, ends, same.nonzero()[0])
+    long = ((ends - starts) > MAX_PARAGRAPH_CHARS).nonzero()[0]
     if not len(long):
         return starts, ends
     out_s, out_e = [], []
@@ -176,7 +176,7 @@ def _join_wrapped(text: str, starts: np.ndarray, ends: np.ndarray, candidates: n
 
 def _display_widths(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Display width of each line without trailing spaces (CJK and full-width count 2)."""
-    wide = np.concatenate(([0], np.cumsum(codes >= 0x1100)))
+    wide = np.concatenate(([0], (codes >= 0x1100).cumsum()))
     return (ends - starts) + wide[ends] - wide[starts]
 
 

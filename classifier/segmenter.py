@@ -30,8 +30,8 @@ class Segmentation:
 
 def _positions(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(window, position in the window) of every paragraph of windows of these lengths, in order."""
-    win = np.repeat(np.arange(len(lengths)), lengths)
-    return win, np.arange(len(win)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    win = np.arange(len(lengths)).repeat(lengths)
+    return win, np.arange(len(win)) - (lengths.cumsum() - lengths).repeat(lengths)
 
 
 def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np.ndarray, last: np.ndarray,
@@ -51,19 +51,19 @@ def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np
     k = emit.shape[1]
     lengths = hi - lo + 1
     width = int(lengths.max())
-    order = np.argsort(-lengths, kind="stable")  # rank -> window
+    order = (-lengths).argsort(kind="stable")  # rank -> window
     ranks = np.arange(len(order))
     rank = np.empty_like(order)
     rank[order] = ranks
-    active = np.searchsorted(-lengths[order], -np.arange(width), side="left")  # windows longer than t
-    base = np.concatenate(([0], np.cumsum(active)))
+    active = (-lengths[order]).searchsorted(-np.arange(width), side="left")  # windows longer than t
+    base = np.concatenate(([0], active.cumsum()))
     win, pos = _positions(lengths)
     row = base[pos] + rank[win]  # time-major row of every covered paragraph
     e = np.empty((len(win), k))
     e[row] = emit[lo[win] + pos]
     e[rank[lo == 0 if begins is None else begins]] += start  # windows that begin a page (first row: rank)
     for anchor, at in ((first, np.zeros_like(lengths)), (last, lengths - 1)):
-        fixed = np.flatnonzero(anchor >= 0)
+        fixed = (anchor >= 0).nonzero()[0]
         rows = base[at[fixed]] + rank[fixed]
         keep = e[rows, anchor[fixed]]
         e[rows] = -math.inf
@@ -98,14 +98,14 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
     is_spam = top == SPAM
     sure = (probs.max(axis=1) >= confident) | is_spam | (probs[:, ARTICLE] >= article_confident)
     labels = top.copy()
-    unsure = np.flatnonzero(~sure)
+    unsure = (~sure).nonzero()[0]
     if len(unsure):
         emit_all = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
         emit_all[~is_spam, SPAM] = -math.inf
         # windows: maximal runs of unsure paragraphs of one page, widened by one anchor on each side
         breaks = unsure[1:] - unsure[:-1] > 1
         if page_starts is not None:
-            page = np.searchsorted(page_starts, unsure, side="right") - 1
+            page = page_starts.searchsorted(unsure, side="right") - 1
             breaks |= page[1:] != page[:-1]
         breaks = breaks.nonzero()[0]
         first_of_run = np.concatenate(([0], breaks + 1))
@@ -133,11 +133,11 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
     """Indexes of short paragraphs whose whole text is an injected brand: it occurs inside at
     least BRAND_MIN_HITS spam paragraphs of the page and in no article paragraph (seed 000:
     the bare site name "必威体育" above "必威体育:网 > 新闻中心"). Labels them spam in place."""
-    spam = [texts[i] for i in np.flatnonzero(labels == SPAM)]
+    spam = [texts[i] for i in (labels == SPAM).nonzero()[0].tolist()]
     if len(spam) < BRAND_MIN_HITS:
         return []
-    article = np.flatnonzero(labels == ARTICLE).tolist()
-    others = np.flatnonzero(labels != SPAM).tolist()
+    article = (labels == ARTICLE).nonzero()[0].tolist()
+    others = (labels != SPAM).nonzero()[0].tolist()
     stripped = list(map(str.strip, map(texts.__getitem__, others)))
     size = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
     # A text inside some spam paragraph is inside their concatenation: one C-level search
@@ -145,7 +145,7 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
     # false candidates, which the count then rejects).
     joined = "\n".join(spam)
     out = []
-    for k in np.flatnonzero((size >= 2) & (size <= BRAND_MAX_CHARS)).tolist():
+    for k in ((size >= 2) & (size <= BRAND_MAX_CHARS)).nonzero()[0].tolist():
         i, t = others[k], stripped[k]
         if t in joined and sum(t in s for s in spam) >= BRAND_MIN_HITS \
                 and not any(t in texts[j] for j in article if j != i):
