@@ -52,9 +52,8 @@ def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np
     lengths = hi - lo + 1
     width = int(lengths.max())
     order = (-lengths).argsort(kind="stable")  # rank -> window
-    ranks = np.arange(len(order))
     rank = np.empty_like(order)
-    rank[order] = ranks
+    rank[order] = np.arange(len(order))
     active = (-lengths[order]).searchsorted(-np.arange(width), side="left")  # windows longer than t
     base = np.concatenate(([0], active.cumsum()))
     win, pos = _positions(lengths)
@@ -75,14 +74,15 @@ def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np
         cand = score[:m, :, None] + trans  # cand[w, i, j]: the best path ending in i, then i -> j
         back[b:b + m] = cand.argmax(axis=1)
         np.add(cand.max(axis=1), e[b:b + m], out=score[:m])
-    path = np.empty(len(win), dtype=np.int64)
-    cur = score.argmax(axis=1)
-    path[base[lengths[order] - 1] + ranks] = cur  # each window's last row
-    for t in range(width - 1, 0, -1):
-        m, b = active[t], base[t]
-        cur[:m] = back[b:b + m][ranks[:m], cur[:m]]
-        path[base[t - 1]:base[t - 1] + m] = cur[:m]
-    return path[row]
+    # Backtrack window by window in plain Python: a page has a few dozen covered paragraphs,
+    # which costs less than a numpy call per step.
+    back_rows, step_rows, path = back.tolist(), base.tolist(), [0] * len(win)
+    for r, (length, label) in enumerate(zip(lengths[order].tolist(), score.argmax(axis=1).tolist())):
+        path[step_rows[length - 1] + r] = label
+        for t in range(length - 1, 0, -1):
+            label = back_rows[step_rows[t] + r][label]
+            path[step_rows[t - 1] + r] = label
+    return np.array(path, dtype=np.int64)[row]
 
 
 def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, start: np.ndarray,
@@ -140,14 +140,16 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
     others = (labels != SPAM).nonzero()[0].tolist()
     stripped = list(map(str.strip, map(texts.__getitem__, others)))
     size = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
-    # A text inside some spam paragraph is inside their concatenation: one C-level search
-    # rules out almost every short paragraph before the exact count (the separator only adds
-    # false candidates, which the count then rejects).
+    short = ((size >= 2) & (size <= BRAND_MAX_CHARS)).nonzero()[0].tolist()
+    # A text inside some spam paragraph is inside their concatenation: one C-level search per
+    # distinct short text rules out almost all of them before the exact count (the separator
+    # only adds false candidates, which the count then rejects).
     joined = "\n".join(spam)
+    found = set(filter(joined.__contains__, {stripped[k] for k in short}))
     out = []
-    for k in ((size >= 2) & (size <= BRAND_MAX_CHARS)).nonzero()[0].tolist():
+    for k in short:
         i, t = others[k], stripped[k]
-        if t in joined and sum(t in s for s in spam) >= BRAND_MIN_HITS \
+        if t in found and sum(t in s for s in spam) >= BRAND_MIN_HITS \
                 and not any(t in texts[j] for j in article if j != i):
             out.append(i)
     labels[out] = SPAM
