@@ -30,7 +30,9 @@ PART_LINES = 50_000     # ... and lines
 CHUNK_CHARS = 100_000   # clean_many cleans consecutive pages together up to this many characters
 REASON_NGRAMS = 3
 REASON_KEYWORDS = 3
-_HAS_TONE = re.compile(f"[{repair.TONED_VOWELS}]")
+# code point -> has a tone mark (pinyin); past the table ("clip": its last, False entry) none has
+_TONED = np.zeros(max(map(ord, repair.TONED_VOWELS)) + 2, dtype=bool)
+_TONED[[ord(c) for c in repair.TONED_VOWELS]] = True
 
 
 def default_model_path() -> Path:
@@ -320,10 +322,10 @@ class Cleaner:
                     out_e.append(s + a + len(piece.rstrip()))
         return np.array(out_s, dtype=np.int64), np.array(out_e, dtype=np.int64)
 
-    def _repairs(self, text: str, starts: np.ndarray, ends: np.ndarray):
+    def _repairs(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray):
         """Repaired paragraph texts (or None when nothing changed) and per-paragraph notes."""
         o = self.options
-        pinyin = o.repair_pinyin and ("(" in text or "（" in text) and _HAS_TONE.search(text)
+        pinyin = o.repair_pinyin and ("(" in text or "（" in text) and _TONED.take(codes, mode="clip").any()
         moji = o.repair_mojibake and repair.mojibake_status(text) != repair.OK
         if not (pinyin or moji):
             return None, {}, []
@@ -364,7 +366,7 @@ class Cleaner:
         if self.options.split_glued:
             starts, ends = self._split_glued(text, starts, ends)
         spans = (starts, ends)  # places in the input, before any repair moves the text
-        repaired, notes, flagged = self._repairs(text, starts, ends)
+        repaired, notes, flagged = self._repairs(text, codes, starts, ends)
         if repaired is not None:  # features and output use the repaired text
             text, starts, ends = page_of(repaired)
             codes = codes_of(text)
