@@ -568,8 +568,7 @@ def _neighbours(out: np.ndarray, stats: np.ndarray, prose: np.ndarray, pages: _P
     own[:, 5] = stats[:, _S["sent_end"]] > 0
     own[:, 6] = chars <= 12
     own[:, 7] = (stats[:, _S["date"]] + stats[:, _S["time"]]) > 0
-    for side, shift in _NEIGHBOURS:
-        cols = _dense_slice(f"{side}_{_OWN[0]}", len(_OWN))
+    for shift, cols in _NEIGHBOUR_COLUMNS:
         if shift > 0:
             out[shift:, cols] = own[:-shift]
         else:
@@ -580,6 +579,7 @@ def _neighbours(out: np.ndarray, stats: np.ndarray, prose: np.ndarray, pages: _P
             out[across, cols] = 0
 
 
+_NEIGHBOUR_COLUMNS = [(shift, _dense_slice(f"{side}_{_OWN[0]}", len(_OWN))) for side, shift in _NEIGHBOURS]
 HEADLINE_WINDOW = 6  # paragraphs before the main block searched for its headline
 _HEADLINE_SRC = np.array(_cols(("chars", "bullet", "date", "time", "ends_sent", "cjk", "sep")))
 
