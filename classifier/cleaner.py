@@ -75,9 +75,9 @@ class Options:
 class _Explainer:
     """Builds reasons on demand from the page's features (recomputed per batch if needed)."""
 
-    def __init__(self, model: Model, text, starts, ends, batch, probs, labels, changed, top, repairs):
+    def __init__(self, model: Model, text, starts, ends, batch, probs, labels, changed, repairs):
         self.model, self.text, self.starts, self.ends, self.batch = model, text, starts, ends, batch
-        self.probs, self.labels, self.changed, self.top, self.repairs = probs, labels, changed, top, repairs
+        self.probs, self.labels, self.changed, self.repairs = probs, labels, changed, repairs
 
     def _batch_for(self, i: int):
         b = self.batch
@@ -121,7 +121,7 @@ class _Explainer:
             if grams:
                 parts.append("n-grams " + ", ".join(f"「{g}」" for g in grams))
         if self.changed[i]:
-            top = int(self.top[i])
+            top = int(self.probs[i].argmax())  # the classifier's label
             parts.append(f"segmenter: {LABELS[top]} {self.probs[i, top]:.2f} -> {LABELS[label]} from its neighbours")
         return "; ".join(parts)
 
@@ -415,8 +415,7 @@ class Cleaner:
         if (labels == SPAM).any():
             for i in propagate_spam([p.text[s:e] for s, e in zip(p.starts.tolist(), p.ends.tolist())], labels):
                 notes.setdefault(i, []).append("segmenter: its text is a brand found in spam paragraphs")
-        explainer = _Explainer(self.model, p.text, p.starts, p.ends, batch, probs, labels, changed,
-                               probs.argmax(axis=1), notes)
+        explainer = _Explainer(self.model, p.text, p.starts, p.ends, batch, probs, labels, changed, notes)
         return Page(p.text, p.starts, p.ends, p.spans, labels, probs, self._keep[labels], explainer,
                     self.options.to_simplified)
 
