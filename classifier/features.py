@@ -223,22 +223,24 @@ def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], orders) -> np.nd
     """The hashed feature index (as uint64) of the n-grams of `chars` (folded code points) that
     `windows` keeps, order by order: FNV-style mixing of the characters in uint64 over every
     window (one pass per character, on contiguous slices), then a splitmix finaliser on the
-    kept ones."""
-    parts = []
-    for order, keep in zip(orders, windows):
+    kept ones, gathered into one array."""
+    counts = [int(np.count_nonzero(keep)) for keep in windows]
+    out = np.empty(sum(counts), dtype=np.uint64)
+    at = 0
+    for order, keep, count in zip(orders, windows, counts):
         m = len(keep)
         k = chars[:m] ^ _SEEDS[order]
         k *= np.uint64(0x100000001B3)
         for i in range(1, order):
             k ^= chars[i:i + m]
             k *= np.uint64(0x100000001B3)
-        parts.append(k[keep])
-    k = np.concatenate(parts)
-    k ^= k >> np.uint64(29)
-    k *= np.uint64(0xBF58476D1CE4E5B9)
-    k ^= k >> np.uint64(32)
-    k &= np.uint64(N_HASH - 1)
-    return k
+        np.compress(keep, k, out=out[at:at + count])
+        at += count
+    out ^= out >> np.uint64(29)
+    out *= np.uint64(0xBF58476D1CE4E5B9)
+    out ^= out >> np.uint64(32)
+    out &= np.uint64(N_HASH - 1)
+    return out
 
 
 def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: int, last: int,

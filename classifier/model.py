@@ -70,8 +70,8 @@ class Model:
         n = len(batch.stats)
         if not len(batch.ngram_hash):
             return np.zeros((n, 4), dtype=np.float64)
-        w = np.zeros((len(batch.ngram_hash) + 1, 4))
-        w[:-1] = self.ngram_rows(batch.ngram_hash)
+        w = np.empty((len(batch.ngram_hash) + 1, 4))
+        w[:-1], w[-1] = self.ngram_rows(batch.ngram_hash), 0.0
         sizes = batch.group_sizes.ravel()
         bounds = sizes.cumsum() - sizes  # the first row of each group
         short = batch.short_groups
