@@ -219,27 +219,51 @@ _SEEDS = np.array([(0x9E3779B97F4A7C15 * n) & 0xFFFFFFFFFFFFFFFF for n in range(
                   dtype=np.uint64)
 
 
+def _mix(chars: np.ndarray, order: int) -> np.ndarray:
+    """FNV-style mixing (uint64) of every window of `order` consecutive `chars`, one pass per
+    character on contiguous slices; `_finalise` then makes it a hashed feature index."""
+    m = max(len(chars) - order + 1, 0)
+    k = chars[:m] ^ _SEEDS[order]
+    k *= np.uint64(0x100000001B3)
+    for i in range(1, order):
+        k ^= chars[i:i + m]
+        k *= np.uint64(0x100000001B3)
+    return k
+
+
+def _finalise(k: np.ndarray) -> np.ndarray:
+    """The splitmix finaliser and the table mask, in place."""
+    k ^= k >> np.uint64(29)
+    k *= np.uint64(0xBF58476D1CE4E5B9)
+    k ^= k >> np.uint64(32)
+    k &= np.uint64(N_HASH - 1)
+    return k
+
+
+@lru_cache(maxsize=1)
+def _unigram_table() -> np.ndarray:
+    """The hashed feature index of every code point below LUT_SIZE as a 1-gram (uint64)."""
+    return _finalise(_mix(np.arange(LUT_SIZE, dtype=np.uint32), 1))
+
+
 def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], orders) -> np.ndarray:
     """The hashed feature index (as uint64) of the n-grams of `chars` (folded code points) that
-    `windows` keeps, order by order: FNV-style mixing of the characters in uint64 over every
-    window (one pass per character, on contiguous slices), then a splitmix finaliser on the
-    kept ones, gathered into one array."""
+    `windows` keeps, order by order (ascending from 1), in one array. A 1-gram's index is
+    a lookup in `_unigram_table` (computed past it); longer ones are mixed over every window,
+    and the kept ones finalised together."""
     counts = [int(np.count_nonzero(keep)) for keep in windows]
     out = np.empty(sum(counts), dtype=np.uint64)
-    at = 0
-    for order, keep, count in zip(orders, windows, counts):
-        m = len(keep)
-        k = chars[:m] ^ _SEEDS[order]
-        k *= np.uint64(0x100000001B3)
-        for i in range(1, order):
-            k ^= chars[i:i + m]
-            k *= np.uint64(0x100000001B3)
-        np.compress(keep, k, out=out[at:at + count])
+    table = _unigram_table()
+    unigrams = out[:counts[0]]  # every character is a 1-gram
+    table.take(chars, mode="clip", out=unigrams)
+    high = (chars >= len(table)).nonzero()[0]
+    if len(high):
+        unigrams[high] = _finalise(_mix(chars[high], 1))
+    at = counts[0]
+    for order, keep, count in zip(orders[1:], windows[1:], counts[1:]):
+        np.compress(keep, _mix(chars, order), out=out[at:at + count])
         at += count
-    out ^= out >> np.uint64(29)
-    out *= np.uint64(0xBF58476D1CE4E5B9)
-    out ^= out >> np.uint64(32)
-    out &= np.uint64(N_HASH - 1)
+    _finalise(out[counts[0]:])
     return out
 
 
