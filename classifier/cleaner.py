@@ -30,7 +30,9 @@ PART_LINES = 50_000     # ... and lines
 CHUNK_CHARS = 100_000   # clean_many cleans consecutive pages together up to this many characters
 REASON_NGRAMS = 3
 REASON_KEYWORDS = 3
-_HAS_TONE = re.compile(f"[{repair.TONED_VOWELS}]")
+# code point -> has a tone mark (pinyin); past the table ("clip": its last, False entry) none has
+_TONED = np.zeros(max(map(ord, repair.TONED_VOWELS)) + 2, dtype=bool)
+_TONED[[ord(c) for c in repair.TONED_VOWELS]] = True
 
 
 def default_model_path() -> Path:
@@ -76,9 +78,9 @@ class Options:
 class _Explainer:
     """Builds reasons on demand from the page's features (recomputed per batch if needed)."""
 
-    def __init__(self, model: Model, text, starts, ends, batch, probs, labels, changed, top, repairs):
+    def __init__(self, model: Model, text, starts, ends, batch, probs, labels, changed, repairs):
         self.model, self.text, self.starts, self.ends, self.batch = model, text, starts, ends, batch
-        self.probs, self.labels, self.changed, self.top, self.repairs = probs, labels, changed, top, repairs
+        self.probs, self.labels, self.changed, self.repairs = probs, labels, changed, repairs
 
     def _batch_for(self, i: int):
         b = self.batch
@@ -122,7 +124,7 @@ class _Explainer:
             if grams:
                 parts.append("n-grams " + ", ".join(f"「{g}」" for g in grams))
         if self.changed[i]:
-            top = int(self.top[i])
+            top = int(self.probs[i].argmax())  # the classifier's label
             parts.append(f"segmenter: {LABELS[top]} {self.probs[i, top]:.2f} -> {LABELS[label]} from its neighbours")
         return "; ".join(parts)
 
@@ -323,10 +325,10 @@ class Cleaner:
                     out_e.append(s + a + len(piece.rstrip()))
         return np.array(out_s, dtype=np.int64), np.array(out_e, dtype=np.int64)
 
-    def _repairs(self, text: str, starts: np.ndarray, ends: np.ndarray):
+    def _repairs(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray):
         """Repaired paragraph texts (or None when nothing changed) and per-paragraph notes."""
         o = self.options
-        pinyin = o.repair_pinyin and ("(" in text or "（" in text) and _HAS_TONE.search(text)
+        pinyin = o.repair_pinyin and ("(" in text or "（" in text) and _TONED.take(codes, mode="clip").any()
         moji = o.repair_mojibake and repair.mojibake_status(text) != repair.OK
         if not (pinyin or moji):
             return None, {}, []
@@ -367,7 +369,7 @@ class Cleaner:
         if self.options.split_glued:
             starts, ends = self._split_glued(text, starts, ends)
         spans = (starts, ends)  # places in the input, before any repair moves the text
-        repaired, notes, flagged = self._repairs(text, starts, ends)
+        repaired, notes, flagged = self._repairs(text, codes, starts, ends)
         if repaired is not None:  # features and output use the repaired text
             text, starts, ends = page_of(repaired)
             codes = codes_of(text)
@@ -419,8 +421,7 @@ class Cleaner:
         if (labels == SPAM).any():
             for i in propagate_spam([p.text[s:e] for s, e in zip(p.starts.tolist(), p.ends.tolist())], labels):
                 notes.setdefault(i, []).append("segmenter: its text is a brand found in spam paragraphs")
-        explainer = _Explainer(self.model, p.text, p.starts, p.ends, batch, probs, labels, changed,
-                               probs.argmax(axis=1), notes)
+        explainer = _Explainer(self.model, p.text, p.starts, p.ends, batch, probs, labels, changed, notes)
         return Page(p.text, p.starts, p.ends, p.spans, labels, probs, self._keep[labels], explainer,
                     self.options.to_simplified)
 

@@ -201,9 +201,7 @@ def label(files: List[str] = typer.Argument(..., help="Page text files to pre-la
 
     cl = _cleaner(model)
     lines, marked, total = [], 0, 0
-    for f in files:
-        text, _ = read_input(f)
-        page = cl.clean(text)
+    for f, page in zip(files, cl.clean_many(read_input(f)[0] for f in files)):
         paras = []
         for p in page.paragraphs:
             item = {"text": p.text, "label": p.label, "probs": {k: round(v, 3) for k, v in p.probs.items()}}

@@ -145,15 +145,18 @@ class Batch:
 
 
 @lru_cache(maxsize=1)
-def class_index() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The class table in compact form: (index, flags, bits). `index` maps a code point to one
-    of the few distinct flag combinations (uint8), `flags[index]` gives back `class_table()`,
-    and ``bits[index, c]`` (float32 0/1) says whether the combination has the class of
-    ``CLASS_NAMES[c]``. Counting class combinations per paragraph (one bincount) and
-    multiplying by `bits` gives every class count at once (exact: small integers)."""
-    flags, index = np.unique(class_table(), return_inverse=True)
+def class_index() -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The class table in compact form: (index, flags, bits, spaces). `index` maps a code
+    point to one of the few distinct flag combinations (uint8), `flags[index]` gives back
+    `class_table()`, and ``bits[index, c]`` (float32 0/1) says whether the combination has the
+    class of ``CLASS_NAMES[c]``. Counting class combinations per paragraph (one bincount) and
+    multiplying by `bits` gives every class count at once (exact: small integers). The
+    combinations with SPACE come first: ``index < spaces`` tells space without a lookup."""
+    values = np.unique(class_table())
+    flags = np.concatenate((values[(values & SPACE) != 0], values[(values & SPACE) == 0]))
+    index = np.argsort(flags)[np.searchsorted(values, class_table())]  # value -> its place in flags
     bits = (flags[:, None] & np.array([1 << i for i in range(len(CLASS_NAMES))])[None] != 0).astype(np.float32)
-    return index.astype(np.uint8), flags, bits
+    return index.astype(np.uint8), flags, bits, int(((flags & SPACE) != 0).sum())
 
 
 @lru_cache(maxsize=8)
@@ -180,14 +183,12 @@ def _uncounted(lens: np.ndarray, page_ends: Sequence[int]) -> list[int]:
     formulation (a reduceat clipped to the last row): when a page's batch ends with empty
     (all-space) paragraphs, the last non-empty paragraph lost its last character, unless it
     is its only one. Such pages do not occur in practice (paragraphs are non-blank lines)."""
-    ends = np.asarray(page_ends, dtype=np.int64)
-    if not len(lens) or not (lens[ends[ends > 0] - 1] == 0).any():
-        return []
-    out, lengths, first = [], lens.tolist(), 0
-    for end in ends.tolist():
-        filled = [j for j in range(first, end) if lengths[j]]
-        if end > first and not lengths[end - 1] and filled and lengths[filled[-1]] >= 2:
-            out.append(filled[-1])
+    out, first = [], 0
+    for end in page_ends:
+        if end > first and not lens[end - 1]:
+            filled = lens[first:end].nonzero()[0]
+            if len(filled) and lens[first + filled[-1]] >= 2:
+                out.append(first + int(filled[-1]))
         first = end
     return out
 
@@ -203,8 +204,7 @@ def _short_groups(group_sizes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     out, first = [], 0
     for end in page_ends:
         if end > first:
-            span = int(ends[end - 1] - starts[first])
-            k = sum(order <= span for order in NGRAM_ORDERS[:len(group_sizes)])
+            k = min(len(group_sizes), max(int(ends[end - 1] - starts[first]), 0))  # orders 1..k
             if k and not group_sizes[k - 1, end - 1]:
                 flat = group_sizes[:k, first:end].ravel()
                 filled = flat.nonzero()[0]
@@ -219,25 +219,52 @@ _SEEDS = np.array([(0x9E3779B97F4A7C15 * n) & 0xFFFFFFFFFFFFFFFF for n in range(
                   dtype=np.uint64)
 
 
-def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], orders) -> np.ndarray:
-    """The hashed feature index of the n-grams of `chars` (folded code points) that `windows`
-    keeps, order by order: FNV-style mixing of the characters in uint64 over every window (one
-    pass per character, on contiguous slices), then a splitmix finaliser on the kept ones."""
-    parts = []
-    for order, keep in zip(orders, windows):
-        m = len(keep)
-        k = chars[:m] ^ _SEEDS[order]
+def _mix(chars: np.ndarray, order: int) -> np.ndarray:
+    """FNV-style mixing (uint64) of every window of `order` consecutive `chars`, one pass per
+    character on contiguous slices; `_finalise` then makes it a hashed feature index."""
+    m = max(len(chars) - order + 1, 0)
+    k = chars[:m] ^ _SEEDS[order]
+    k *= np.uint64(0x100000001B3)
+    for i in range(1, order):
+        k ^= chars[i:i + m]
         k *= np.uint64(0x100000001B3)
-        for i in range(1, order):
-            k ^= chars[i:i + m]
-            k *= np.uint64(0x100000001B3)
-        parts.append(k[keep])
-    k = np.concatenate(parts)
+    return k
+
+
+def _finalise(k: np.ndarray) -> np.ndarray:
+    """The splitmix finaliser and the table mask, in place."""
     k ^= k >> np.uint64(29)
     k *= np.uint64(0xBF58476D1CE4E5B9)
     k ^= k >> np.uint64(32)
     k &= np.uint64(N_HASH - 1)
-    return k.astype(np.int32)
+    return k
+
+
+@lru_cache(maxsize=1)
+def _unigram_table() -> np.ndarray:
+    """The hashed feature index of every code point below LUT_SIZE as a 1-gram (uint64)."""
+    return _finalise(_mix(np.arange(LUT_SIZE, dtype=np.uint32), 1))
+
+
+def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], orders) -> np.ndarray:
+    """The hashed feature index (as uint64) of the n-grams of `chars` (folded code points) that
+    `windows` keeps, order by order (ascending from 1), in one array. A 1-gram's index is
+    a lookup in `_unigram_table` (computed past it); longer ones are mixed over every window,
+    and the kept ones finalised together."""
+    counts = [int(np.count_nonzero(keep)) for keep in windows]
+    out = np.empty(sum(counts), dtype=np.uint64)
+    table = _unigram_table()
+    unigrams = out[:counts[0]]  # every character is a 1-gram
+    table.take(chars, mode="clip", out=unigrams)
+    high = (chars >= len(table)).nonzero()[0]
+    if len(high):
+        unigrams[high] = _finalise(_mix(chars[high], 1))
+    at = counts[0]
+    for order, keep, count in zip(orders[1:], windows[1:], counts[1:]):
+        np.compress(keep, _mix(chars, order), out=out[at:at + count])
+        at += count
+    _finalise(out[counts[0]:])
+    return out
 
 
 def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: int, last: int,
@@ -253,20 +280,19 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     lo, hi = (int(starts[first]), int(ends[last - 1])) if n else (0, 0)
     raw = codes[lo:hi]
     s, e = starts[first:last] - lo, ends[first:last] - lo
-    index, flags, bits = class_index()
-    cid = np.take(index, raw, mode="clip")  # code points past the table: CJK planes
-    classes = flags[cid]
+    index, flags, bits, spaces = class_index()
+    cid = index.take(raw, mode="clip")  # code points past the table: CJK planes
     solid = np.zeros(len(raw) + 1, dtype=np.int64)
-    np.cumsum((classes & SPACE) == 0, out=solid[1:])
+    (cid >= spaces).cumsum(out=solid[1:])
     # Stripped bounds: features ignore a paragraph's leading and trailing space.
-    ss = np.searchsorted(solid, solid[s] + 1, side="left") - 1
-    se = np.searchsorted(solid, solid[e], side="left")
+    ss = solid.searchsorted(solid[s] + 1, side="left") - 1
+    se = solid.searchsorted(solid[e], side="left")
     lens = np.maximum(se - ss, 0)
     ss = np.where(lens > 0, ss, s)
-    offsets = np.cumsum(lens) - lens  # where each paragraph starts in the concatenation
+    offsets = lens.cumsum() - lens  # where each paragraph starts in the concatenation
     total = int(lens.sum())
-    ids = np.repeat(np.arange(n, dtype=np.int32), lens)
-    pos = np.arange(total) + np.repeat(ss - offsets, lens)
+    ids = np.arange(n, dtype=np.int32).repeat(lens)
+    pos = np.arange(total) + (ss - offsets).repeat(lens)
 
     stats = np.zeros((n, len(STAT_NAMES)), dtype=np.float32)
     stats[:, 0] = lens
@@ -277,17 +303,17 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     combos = np.bincount(cells, minlength=n * len(flags) + 1)[:n * len(flags)].reshape(n, len(flags))
     stats[:, _CLASS_COLS] = combos.astype(np.float32) @ bits
     if len(raw):
-        stats[:, _S["ends_sent"]] = (lens > 0) & ((classes[np.maximum(se - 1, 0)] & SENT_END) != 0)
-        stats[:, _S["bullet"]] = (lens > 0) & ((classes[np.minimum(ss, len(raw) - 1)] & BULLET) != 0)
+        stats[:, _S["ends_sent"]] = (lens > 0) & ((flags[cid[np.maximum(se - 1, 0)]] & SENT_END) != 0)
+        stats[:, _S["bullet"]] = (lens > 0) & ((flags[cid[np.minimum(ss, len(raw) - 1)]] & BULLET) != 0)
     stats[:, _S["indent"]] = ss - s
-    solid_in = (flags[cid_in] & SPACE) == 0
+    solid_in = cid_in >= spaces
     run_start = solid_in.copy()  # tokens = runs of non-space characters
     run_start[1:] &= ~(solid_in[:-1] & (ids[1:] == ids[:-1]))
     stats[:, _S["tokens"]] = np.bincount(ids[run_start], minlength=n)[:n]
 
     folded = fold_codes(raw)
     kw_start, kw_end, kw_cat = matcher.find(folded)
-    kw_pid = np.searchsorted(ss, kw_start, side="right") - 1  # the last paragraph starting at or before
+    kw_pid = ss.searchsorted(kw_start, side="right") - 1  # the last paragraph starting at or before
     inside = (kw_pid >= 0) & (kw_end <= (ss + lens)[np.maximum(kw_pid, 0)])  # within its stripped text
     kw_pid, kw_start, kw_end, kw_cat = kw_pid[inside].astype(np.int32), kw_start[inside], kw_end[inside], kw_cat[inside]
     if len(kw_start):  # one count per match: a bincount over the flattened stats
@@ -301,13 +327,14 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     count = group_sizes.sum(axis=0).astype(np.float32)  # n-grams per paragraph
     scale = (1.0 / np.sqrt(np.maximum(count, 1.0))).astype(np.float32)
     if orders:
-        ngram_hash = _ngram_hashes(folded[pos], _windows(ids, orders), orders)
+        hashes = _ngram_hashes(folded[pos], _windows(ids, orders), orders)
+        ngram_hash = hashes.astype(np.int32)
         # A bag of n-gram hashes plus the length identifies a paragraph's text for repetition:
-        # sum(hash + 0.5) + length * 1e12. The sum is exact in int64 and in float64 (far below
-        # 2**52), so it is taken per (order, paragraph) group from a running sum.
-        running = np.zeros(len(ngram_hash) + 1, dtype=np.int64)
-        np.cumsum(ngram_hash, out=running[1:])
-        ends = np.cumsum(group_sizes.ravel())
+        # sum(hash + 0.5) + length * 1e12. The sum is exact in integers and in float64 (far
+        # below 2**52), so it is taken per (order, paragraph) group from a running sum.
+        running = np.zeros(len(hashes) + 1, dtype=np.uint64)
+        hashes.cumsum(out=running[1:])
+        ends = group_sizes.ravel().cumsum()
         sums = (running[ends] - running[ends - group_sizes.ravel()]).reshape(group_sizes.shape).sum(axis=0)
         fingerprint = (sums + 0.5 * count) + lens * 1e12
     else:
@@ -567,8 +594,7 @@ def _neighbours(out: np.ndarray, stats: np.ndarray, prose: np.ndarray, pages: _P
     own[:, 5] = stats[:, _S["sent_end"]] > 0
     own[:, 6] = chars <= 12
     own[:, 7] = (stats[:, _S["date"]] + stats[:, _S["time"]]) > 0
-    for side, shift in _NEIGHBOURS:
-        cols = _dense_slice(f"{side}_{_OWN[0]}", len(_OWN))
+    for shift, cols in _NEIGHBOUR_COLUMNS:
         if shift > 0:
             out[shift:, cols] = own[:-shift]
         else:
@@ -579,6 +605,7 @@ def _neighbours(out: np.ndarray, stats: np.ndarray, prose: np.ndarray, pages: _P
             out[across, cols] = 0
 
 
+_NEIGHBOUR_COLUMNS = [(shift, _dense_slice(f"{side}_{_OWN[0]}", len(_OWN))) for side, shift in _NEIGHBOURS]
 HEADLINE_WINDOW = 6  # paragraphs before the main block searched for its headline
 _HEADLINE_SRC = np.array(_cols(("chars", "bullet", "date", "time", "ends_sent", "cjk", "sep")))
 

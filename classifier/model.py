@@ -58,24 +58,26 @@ class Model:
         2-D fancy indexing on a table this size."""
         if self._rows is None:
             self._rows = np.ascontiguousarray(self.ngram_weights, dtype=np.float32).view(np.complex128).ravel()
-        return np.take(self._rows, hashes).view(np.float32).reshape(-1, 4)
+        return self._rows.take(hashes).view(np.float32).reshape(-1, 4)
 
     def ngram_scores(self, batch: Batch) -> np.ndarray:
         """(n, 4) summed n-gram weights of the batch's paragraphs.
 
         The occurrences are grouped by order, then paragraph, so one `reduceat` over the
-        gathered weight rows sums every (order, paragraph) group; every occurrence of a
+        gathered weight rows (as float64, with a zero row after them so that every group's
+        bound is a valid index) sums every (order, paragraph) group; every occurrence of a
         paragraph has the same weight (1/sqrt of its n-gram count), applied once at the end."""
         n = len(batch.stats)
         if not len(batch.ngram_hash):
             return np.zeros((n, 4), dtype=np.float64)
-        w = self.ngram_rows(batch.ngram_hash)
+        w = np.empty((len(batch.ngram_hash) + 1, 4))
+        w[:-1], w[-1] = self.ngram_rows(batch.ngram_hash), 0.0
         sizes = batch.group_sizes.ravel()
-        bounds = np.cumsum(sizes) - sizes  # the first row of each group
+        bounds = sizes.cumsum() - sizes  # the first row of each group
         short = batch.short_groups
         if len(short):  # these groups end one row early: an extra bound there, its sum dropped
             bounds = np.insert(bounds, short + 1, bounds[short] + sizes[short] - 1)
-        sums = np.add.reduceat(w.astype(np.float64), np.minimum(bounds, len(w) - 1), axis=0)
+        sums = np.add.reduceat(w, bounds, axis=0)
         if len(short):
             sums = np.delete(sums, short + 1 + np.arange(len(short)), axis=0)
         sums[sizes == 0] = 0.0  # empty groups: reduceat returns the row at the index instead

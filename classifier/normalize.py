@@ -38,7 +38,7 @@ def codes_of(text: str) -> np.ndarray:
 
 def fold_codes(codes: np.ndarray) -> np.ndarray:
     lut = fold_table()
-    out = np.take(lut, codes, mode="clip")
+    out = lut.take(codes, mode="clip")
     high = codes >= LUT_SIZE
     if high.any():
         out[high] = codes[high]

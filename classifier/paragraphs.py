@@ -72,18 +72,18 @@ def _adjacent(text: str, end: int, start: int) -> bool:
     return len(_BREAK_RE.findall(text, end, start)) <= 1
 
 
-def _wrap_end(lines: list[tuple[int, int]], i: int, text: str) -> int:
-    """Index of the last line of the hard-wrapped paragraph starting at line `i` (or `i`)."""
-    s, e = lines[i]
-    line = text[s:e].rstrip()
+def _wrap_end(starts: list[int], ends: list[int], i: int, text: str) -> int:
+    """Index of the last line of the hard-wrapped paragraph starting at line `i` (or `i`);
+    ``text[starts[k]:ends[k]]`` is line k."""
+    line = text[starts[i]:ends[i]].rstrip()
     if len(line) < WRAP_MIN_WIDTH // 2 or _BULLET_RE.match(line) or line.endswith(_SENTENCE_END):
         return i
     width = _width(line)
     if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH:
         return i
     full, prose, k = 1, bool(_PROSE_RE.search(line)), i + 1
-    while k < len(lines) and _adjacent(text, lines[k - 1][1], lines[k][0]):
-        nxt = text[lines[k][0]:lines[k][1]]
+    while k < len(starts) and _adjacent(text, ends[k - 1], starts[k]):
+        nxt = text[starts[k]:ends[k]]
         if nxt[:1].isspace() or _BULLET_RE.match(nxt):
             break
         w = _width(nxt.rstrip())
@@ -101,11 +101,11 @@ def _wrap_end(lines: list[tuple[int, int]], i: int, text: str) -> int:
 def _lines(text: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end offsets of the page's non-blank lines (line ends excluded), with numpy."""
     table = _line_table()
-    kind = np.take(table, codes, mode="clip")
-    breaks = np.flatnonzero(kind == 2)
+    kind = table.take(codes, mode="clip")
+    breaks = (kind == 2).nonzero()[0]
     starts = np.concatenate(([0], breaks + 1))
     ends = np.concatenate((breaks, [len(codes)]))
-    solid = np.concatenate(([0], np.cumsum(kind == 0)))  # characters that are neither space nor break
+    solid = np.concatenate(([0], (kind == 0).cumsum()))  # characters that are neither space nor break
     keep = solid[ends] > solid[starts]
     return starts[keep], ends[keep]
 
@@ -140,8 +140,8 @@ def paragraph_bounds(text: str, codes: np.ndarray | None = None) -> tuple[np.nda
     same[:-1] = (np.abs(widths[1:] - widths[:-1]) <= WRAP_TOLERANCE) & (widths[:-1] >= WRAP_MIN_WIDTH) \
         & (widths[:-1] <= WRAP_MAX_WIDTH)
     if same.any():
-        starts, ends = _join_wrapped(text, starts, ends, np.flatnonzero(same))
-    long = np.flatnonzero((ends - starts) > MAX_PARAGRAPH_CHARS)
+        starts, ends = _join_wrapped(text, starts, ends, same.nonzero()[0])
+    long = ((ends - starts) > MAX_PARAGRAPH_CHARS).nonzero()[0]
     if not len(long):
         return starts, ends
     out_s, out_e = [], []
@@ -159,24 +159,24 @@ def paragraph_bounds(text: str, codes: np.ndarray | None = None) -> tuple[np.nda
 def _join_wrapped(text: str, starts: np.ndarray, ends: np.ndarray, candidates: np.ndarray):
     """Lines with each hard-wrapped run (see `_wrap_end`, tried at the `candidates` only)
     joined into one paragraph."""
-    lines = list(zip(starts.tolist(), ends.tolist()))
-    keep = np.ones(len(lines), dtype=bool)
+    line_starts, line_ends = starts.tolist(), ends.tolist()
+    keep = np.ones(len(line_starts), dtype=bool)
     ends = ends.copy()
     after = 0  # lines before this one already belong to a joined run
     for i in candidates.tolist():
         if i < after:
             continue
-        j = _wrap_end(lines, i, text)
+        j = _wrap_end(line_starts, line_ends, i, text)
         if j > i:
             keep[i + 1:j + 1] = False
-            ends[i] = lines[j][1]
+            ends[i] = line_ends[j]
         after = j + 1
     return starts[keep], ends[keep]
 
 
 def _display_widths(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Display width of each line without trailing spaces (CJK and full-width count 2)."""
-    wide = np.concatenate(([0], np.cumsum(codes >= 0x1100)))
+    wide = np.concatenate(([0], (codes >= 0x1100).cumsum()))
     return (ends - starts) + wide[ends] - wide[starts]
 
 

@@ -140,7 +140,7 @@ def _codes(text: str) -> np.ndarray:
 def _classes(codes: np.ndarray) -> np.ndarray:
     """The class of each code point; "clip" sends code points past the BMP to the table's
     last slot, which is OTHER."""
-    return np.take(char_classes(), codes, mode="clip")
+    return char_classes().take(codes, mode="clip")
 
 
 def _class_counts(cls: np.ndarray) -> tuple[int, int]:
@@ -176,13 +176,13 @@ def _looks_utf8_as_gbk(text: str, rare: int, common: int) -> bool:
 def _candidate_lines(text: str, codes: np.ndarray, cls: np.ndarray) -> list[str]:
     """Lines of a multi-line text whose rare-character counts alone qualify (vectorised), from
     the text's code points and their classes."""
-    breaks = np.flatnonzero(codes == 10)
+    breaks = (codes == 10).nonzero()[0]
     # a character's line is the number of line breaks before it
-    rare = np.bincount(np.searchsorted(breaks, np.flatnonzero(cls == RARE)))
+    rare = np.bincount(breaks.searchsorted((cls == RARE).nonzero()[0]))
     if not (rare >= MIN_RARE_CHARS).any():
         return []
-    common = np.bincount(np.searchsorted(breaks, np.flatnonzero(cls == COMMON)), minlength=len(rare))[:len(rare)]
-    hits = np.flatnonzero((rare >= MIN_RARE_CHARS) & (rare >= MIN_RARE_SHARE * (rare + common)))
+    common = np.bincount(breaks.searchsorted((cls == COMMON).nonzero()[0]), minlength=len(rare))[:len(rare)]
+    hits = ((rare >= MIN_RARE_CHARS) & (rare >= MIN_RARE_SHARE * (rare + common))).nonzero()[0]
     if len(hits) == 0:
         return []
     lines = text.split("\n")

@@ -30,8 +30,8 @@ class Segmentation:
 
 def _positions(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(window, position in the window) of every paragraph of windows of these lengths, in order."""
-    win = np.repeat(np.arange(len(lengths)), lengths)
-    return win, np.arange(len(win)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    win = np.arange(len(lengths)).repeat(lengths)
+    return win, np.arange(len(win)) - (lengths.cumsum() - lengths).repeat(lengths)
 
 
 def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np.ndarray, last: np.ndarray,
@@ -51,18 +51,18 @@ def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np
     k = emit.shape[1]
     lengths = hi - lo + 1
     width = int(lengths.max())
-    order = np.argsort(-lengths, kind="stable")  # rank -> window
+    order = (-lengths).argsort(kind="stable")  # rank -> window
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    active = np.searchsorted(-lengths[order], -np.arange(width), side="left")  # windows longer than t
-    base = np.concatenate(([0], np.cumsum(active)))
+    active = (-lengths[order]).searchsorted(-np.arange(width), side="left")  # windows longer than t
+    base = np.concatenate(([0], active.cumsum()))
     win, pos = _positions(lengths)
     row = base[pos] + rank[win]  # time-major row of every covered paragraph
     e = np.empty((len(win), k))
     e[row] = emit[lo[win] + pos]
     e[rank[lo == 0 if begins is None else begins]] += start  # windows that begin a page (first row: rank)
     for anchor, at in ((first, np.zeros_like(lengths)), (last, lengths - 1)):
-        fixed = np.flatnonzero(anchor >= 0)
+        fixed = (anchor >= 0).nonzero()[0]
         rows = base[at[fixed]] + rank[fixed]
         keep = e[rows, anchor[fixed]]
         e[rows] = -math.inf
@@ -73,15 +73,16 @@ def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np
         m, b = active[t], base[t]
         cand = score[:m, :, None] + trans  # cand[w, i, j]: the best path ending in i, then i -> j
         back[b:b + m] = cand.argmax(axis=1)
-        score[:m] = cand.max(axis=1) + e[b:b + m]
-    path = np.empty(len(win), dtype=np.int64)
-    cur = score.argmax(axis=1)
-    path[base[lengths[order] - 1] + np.arange(len(order))] = cur  # each window's last row
-    for t in range(width - 1, 0, -1):
-        m, b = active[t], base[t]
-        cur[:m] = back[b:b + m][np.arange(m), cur[:m]]
-        path[base[t - 1]:base[t - 1] + m] = cur[:m]
-    return path[row]
+        np.add(cand.max(axis=1), e[b:b + m], out=score[:m])
+    # Backtrack window by window in plain Python: a page has a few dozen covered paragraphs,
+    # which costs less than a numpy call per step.
+    back_rows, step_rows, path = back.tolist(), base.tolist(), [0] * len(win)
+    for r, (length, label) in enumerate(zip(lengths[order].tolist(), score.argmax(axis=1).tolist())):
+        path[step_rows[length - 1] + r] = label
+        for t in range(length - 1, 0, -1):
+            label = back_rows[step_rows[t] + r][label]
+            path[step_rows[t - 1] + r] = label
+    return np.array(path, dtype=np.int64)[row]
 
 
 def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, start: np.ndarray,
@@ -97,28 +98,30 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
     is_spam = top == SPAM
     sure = (probs.max(axis=1) >= confident) | is_spam | (probs[:, ARTICLE] >= article_confident)
     labels = top.copy()
-    unsure = np.flatnonzero(~sure)
+    unsure = (~sure).nonzero()[0]
     if len(unsure):
         emit_all = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
         emit_all[~is_spam, SPAM] = -math.inf
         # windows: maximal runs of unsure paragraphs of one page, widened by one anchor on each side
-        if page_starts is None:
-            page_first, page_last = np.zeros_like(unsure), np.full_like(unsure, n - 1)
-        else:
-            page = np.searchsorted(page_starts, unsure, side="right") - 1
-            page_first = page_starts[page]
-            page_last = np.append(page_starts[1:], n)[page] - 1
-        breaks = np.flatnonzero((np.diff(unsure) > 1) | (page_first[1:] != page_first[:-1]))
+        breaks = unsure[1:] - unsure[:-1] > 1
+        if page_starts is not None:
+            page = page_starts.searchsorted(unsure, side="right") - 1
+            breaks |= page[1:] != page[:-1]
+        breaks = breaks.nonzero()[0]
         first_of_run = np.concatenate(([0], breaks + 1))
         last_of_run = np.concatenate((breaks, [len(unsure) - 1]))
         run_lo, run_hi = unsure[first_of_run], unsure[last_of_run]
-        lo = np.maximum(run_lo - 1, page_first[first_of_run])
-        hi = np.minimum(run_hi + 1, page_last[last_of_run])
+        if page_starts is None:  # one page: its first and last paragraph bound every window
+            page_lo, page_hi = 0, n - 1
+        else:
+            page_lo = page_starts[page[first_of_run]]
+            page_hi = np.append(page_starts[1:], n)[page[last_of_run]] - 1
+        lo, hi = np.maximum(run_lo - 1, page_lo), np.minimum(run_hi + 1, page_hi)
         first = np.where(lo < run_lo, top[lo], -1)
         last = np.where(hi > run_hi, top[hi], -1)
         win, pos = _positions(hi - lo + 1)
         labels[lo[win] + pos] = _viterbi_windows(emit_all, lo, hi, first, last, weight * transitions,
-                                                 weight * start, lo == page_first[first_of_run])
+                                                 weight * start, lo == page_lo)
     return Segmentation(labels, labels != top)
 
 
@@ -130,18 +133,23 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
     """Indexes of short paragraphs whose whole text is an injected brand: it occurs inside at
     least BRAND_MIN_HITS spam paragraphs of the page and in no article paragraph (seed 000:
     the bare site name "必威体育" above "必威体育:网 > 新闻中心"). Labels them spam in place."""
-    spam = [texts[i] for i in np.flatnonzero(labels == SPAM)]
+    spam = [texts[i] for i in (labels == SPAM).nonzero()[0].tolist()]
     if len(spam) < BRAND_MIN_HITS:
         return []
-    article = np.flatnonzero(labels == ARTICLE).tolist()
-    # A text inside some spam paragraph is inside their concatenation: one C-level search
-    # rules out almost every paragraph before the exact count (the separator only adds
-    # false candidates, which the count then rejects).
+    article = (labels == ARTICLE).nonzero()[0].tolist()
+    others = (labels != SPAM).nonzero()[0].tolist()
+    stripped = list(map(str.strip, map(texts.__getitem__, others)))
+    size = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
+    short = ((size >= 2) & (size <= BRAND_MAX_CHARS)).nonzero()[0].tolist()
+    # A text inside some spam paragraph is inside their concatenation: one C-level search per
+    # distinct short text rules out almost all of them before the exact count (the separator
+    # only adds false candidates, which the count then rejects).
     joined = "\n".join(spam)
+    found = set(filter(joined.__contains__, {stripped[k] for k in short}))
     out = []
-    for i in np.flatnonzero(labels != SPAM).tolist():
-        t = texts[i].strip()
-        if 2 <= len(t) <= BRAND_MAX_CHARS and t in joined and sum(t in s for s in spam) >= BRAND_MIN_HITS \
+    for k in short:
+        i, t = others[k], stripped[k]
+        if t in found and sum(t in s for s in spam) >= BRAND_MIN_HITS \
                 and not any(t in texts[j] for j in article if j != i):
             out.append(i)
     labels[out] = SPAM

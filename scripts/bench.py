@@ -2,9 +2,10 @@
 
 Run: python scripts/bench.py [--model PATH] [--repeat 5] [--explain]
 Prints model load time, MB/s and pages/s (median of --repeat runs over all dev pages, by
-wall time and by process CPU time;
-MB = 10^6 bytes of UTF-8 input) and peak RSS. --explain also reads every paragraph's
-reason, as `webspam score` does.
+wall time and by process CPU time; MB = 10^6 bytes of UTF-8 input) and peak RSS, for two
+APIs: `clean(text)` page by page, and `clean_many(texts)` over all the pages (the batch API,
+which cleans consecutive pages together). --explain also reads every paragraph's reason, as
+`webspam score` does.
 """
 from __future__ import annotations
 
@@ -54,26 +55,38 @@ def main() -> None:
     cleaner = Cleaner.load(args.model)
     for t in texts[:5]:
         cleaner.clean(t)  # warm caches (lookup tables, automaton)
-    runs, cpu = [], []
-    for _ in range(args.repeat):
-        c0 = time.process_time()
-        t0 = time.perf_counter()
+
+    def use(page) -> None:
+        page.text
+        if args.explain:
+            for p in page.paragraphs:
+                p.reason
+
+    def one_by_one() -> None:
         for t in texts:
-            page = cleaner.clean(t)
-            page.text
-            if args.explain:
-                for p in page.paragraphs:
-                    p.reason
-        runs.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    med = statistics.median(runs)
-    med_cpu = statistics.median(cpu)
+            use(cleaner.clean(t))
+
+    def batched() -> None:
+        for page in cleaner.clean_many(texts):
+            use(page)
+
+    what = " + reasons" if args.explain else ""
+    modes = ((f"clean(){what}, page by page", one_by_one), (f"clean_many(){what}, all pages", batched))
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name, _ in modes}
+    for _ in range(args.repeat):  # the two take turns, so that drift on a noisy machine hits both alike
+        for name, run in modes:
+            c0, t0 = time.process_time(), time.perf_counter()
+            run()
+            times[name][0].append(time.perf_counter() - t0)
+            times[name][1].append(time.process_time() - c0)
+    print(f"dev dumps: {len(texts)} pages, {mb:.2f} MB")
+    for name, (wall, cpu) in times.items():
+        med, med_cpu = statistics.median(wall), statistics.median(cpu)
+        print(f"{name}: runs {', '.join(f'{r:.3f}s' for r in wall)}")
+        print(f"  {mb / med:.2f} MB/s, {len(texts) / med:.1f} pages/s (median wall time)")
+        print(f"  {mb / med_cpu:.2f} MB/s, {len(texts) / med_cpu:.1f} pages/s (median CPU time, "
+              "less sensitive to other load on the machine)")
     peak = peak_rss_mb()
-    print(f"dev dumps: {len(texts)} pages, {mb:.2f} MB; runs {', '.join(f'{r:.3f}s' for r in runs)}")
-    what = "clean + reasons" if args.explain else "clean"
-    print(f"{what}: {mb / med:.2f} MB/s, {len(texts) / med:.1f} pages/s (median wall time)")
-    print(f"{what}: {mb / med_cpu:.2f} MB/s, {len(texts) / med_cpu:.1f} pages/s (median CPU time, "
-          "less sensitive to other load on the machine)")
     print(f"model load (fresh process, import + load): {load_time(args.model):.3f} s (median of 3)")
     print(f"peak RSS: {peak:.0f} MB")
 
