@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ARTICLE, NAVIGATION, AD, SPAM = range(4)
+from .model import AD, ARTICLE, NAVIGATION, SPAM
+
 ARTICLE_CONFIDENT = 0.7  # an article paragraph this sure is an anchor too (headlines between chrome)
 CONFIDENT = 0.85         # paragraphs at least this sure anchor the decoding
 TRANSITION_WEIGHT = 1.5  # scales the log transition probabilities against the emissions (tuned on dev)
