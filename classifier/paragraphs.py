@@ -5,7 +5,9 @@ A paragraph is one non-empty line (blank-line and single-line layouts alike; ``\
 ideographic spaces are blank). Two refinements:
 
 * hard-wrapped prose (a paragraph broken every ~40 characters mid-sentence, as old pages
-  have it) is joined back into one paragraph: see `_wrapped_runs`;
+  have it) is joined back into one paragraph: see `_wrap_end`;
+* a sentence that HTML-to-text conversion broke at every inline element (a link, a bold
+  word: "雄安新区\n是\n中国\n…\n，也是首个由") is joined back too: see `_inline_end`;
 * a line longer than `MAX_PARAGRAPH_CHARS` is cut at sentence ends or spaces, so that
   memory and time stay linear on pages that are one giant line.
 """
@@ -26,6 +28,16 @@ WRAP_MIN_WIDTH = 50
 WRAP_MAX_WIDTH = 200
 WRAP_TOLERANCE = 2
 WRAP_MIN_LINES = 2
+
+# Inline split: a run of adjacent lines, none ending a sentence before the last, at least
+# half of them fragments of at most INLINE_FRAGMENT characters, with at least one seam
+# that cannot be a line start or end (a line starting with a comma, a line ending in one).
+INLINE_FRAGMENT = 12
+_CONTINUES = "，、。；：！？）》」』”,;:!?)]"  # a line starting with one of these goes on from the line before
+_OPENS = "、，（《「『“("                     # a line ending with one of these goes on in the next
+_STOPS = "。！？!?"
+_CITATION_RE = re.compile(r"\[\d{1,3}\]")
+_HAN_RE = re.compile(r"[\u3400-\u9fff]")
 
 LINE_ENDS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _BULLET_RE = re.compile(r"^[\s\u3000]*(?:[•·●◆■▪▶►\-\*>»›]|\d+[.、)]\s)")
@@ -141,6 +153,9 @@ def paragraph_bounds(text: str, codes: np.ndarray | None = None) -> tuple[np.nda
         & (widths[:-1] <= WRAP_MAX_WIDTH)
     if same.any():
         starts, ends = _join_wrapped(text, starts, ends, same.nonzero()[0])
+    seams = _seam_candidates(codes, starts, ends)
+    if len(seams):
+        starts, ends = _join_inline(text, starts, ends, seams)
     long = ((ends - starts) > MAX_PARAGRAPH_CHARS).nonzero()[0]
     if not len(long):
         return starts, ends
@@ -171,6 +186,80 @@ def _join_wrapped(text: str, starts: np.ndarray, ends: np.ndarray, candidates: n
             keep[i + 1:j + 1] = False
             ends[i] = line_ends[j]
         after = j + 1
+    return starts[keep], ends[keep]
+
+
+@lru_cache(maxsize=1)
+def _seam_codes() -> tuple[np.ndarray, np.ndarray]:
+    return (np.array([ord(c) for c in _CONTINUES + "["], dtype=np.uint32),
+            np.array([ord(c) for c in _OPENS], dtype=np.uint32))
+
+
+def _seam_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Lines that may hold an inline-split seam: those starting with a continuation mark or
+    a citation bracket, or ending with an opening mark (a cheap test run in numpy; the exact
+    one is `_seam`)."""
+    if len(starts) < 2:
+        return np.zeros(0, dtype=np.int64)
+    continues, opens = _seam_codes()
+    begins = np.isin(codes[starts], continues)
+    begins[0] = False
+    closes = np.isin(codes[ends - 1], opens)
+    closes[-1] = False
+    return (begins | closes).nonzero()[0]
+
+
+def _seam(before: str, after: str) -> bool:
+    """True when two stripped lines are one sentence cut at an inline element: the second
+    starts with a continuation mark followed by Han text (or is the mark alone, or a
+    citation like "[3]"), or the first ends with an opening mark."""
+    if after[:1] in _CONTINUES and (len(after) == 1 or _HAN_RE.match(after, 1)):
+        return True
+    return bool(_CITATION_RE.fullmatch(after)) or before[-1:] in _OPENS
+
+
+def _join_inline(text: str, starts: np.ndarray, ends: np.ndarray, seams: np.ndarray):
+    """Runs of lines split at inline elements (around the `seams` candidates) joined into one
+    paragraph each. A run is a maximal chain of adjacent lines, neither indented nor bulleted,
+    none but the last ending a sentence; it is joined when it holds a real seam and at least
+    half of its lines are fragments."""
+    line_starts, line_ends = starts.tolist(), ends.tolist()
+    n = len(line_starts)
+    lines: dict[int, str] = {}
+
+    def line(k: int) -> str:
+        if k not in lines:
+            lines[k] = text[line_starts[k]:line_ends[k]]
+        return lines[k]
+
+    def open_line(k: int) -> bool:  # may take part in a run
+        raw = line(k)
+        return not raw[:1].isspace() and not _BULLET_RE.match(raw)
+
+    def linked(k: int) -> bool:  # lines k and k+1 may belong to one run
+        return line(k).rstrip()[-1:] not in _STOPS and _adjacent(text, line_ends[k], line_starts[k + 1]) \
+            and open_line(k) and open_line(k + 1)
+
+    keep = np.ones(n, dtype=bool)
+    ends = ends.copy()
+    after = 0  # lines before this one were already part of a run
+    for c in seams.tolist():
+        if c < after or not open_line(c):
+            continue
+        first = c
+        while first > after and linked(first - 1):
+            first -= 1
+        last = c
+        while last + 1 < n and linked(last):
+            last += 1
+        after = last + 1
+        if last == first:
+            continue
+        run = [line(k).strip() for k in range(first, last + 1)]
+        fragments = sum(len(t) <= INLINE_FRAGMENT for t in run)
+        if 2 * fragments >= len(run) and any(map(_seam, run[:-1], run[1:])):
+            keep[first + 1:last + 1] = False
+            ends[first] = line_ends[last]
     return starts[keep], ends[keep]
 
 

@@ -1,7 +1,7 @@
 """Properties over arbitrary Unicode (hypothesis), and the clean-article property on dev gold."""
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from classifier.paragraphs import split_paragraphs
@@ -29,6 +29,7 @@ def test_never_raises_on_any_unicode(cleaner, text):
 
 @SETTINGS
 @given(LINES)
+@example("正文第一句，写的是本地消息。\n滨江新城\n是\n本省\n省级新区\n，也是首个由省委批复的新区。")
 def test_kept_paragraphs_are_an_ordered_subsequence_of_the_input(cleaner, text):
     page = cleaner.clean(text)
     spans = split_paragraphs(text)
@@ -42,8 +43,11 @@ def test_kept_paragraphs_are_an_ordered_subsequence_of_the_input(cleaner, text):
             assert p.text == original
         else:  # repairs only remove pinyin annotations or re-decode mojibake
             assert len(p.text) <= len(original) or "mojibake" in p.reason
-    kept = [p.text.strip() for p in page.paragraphs if p.kept]
-    assert page.text.split("\n") == kept or (not kept and page.text == "")
+    # page.text is the kept paragraphs in order; a joined paragraph (hard wrap, inline split)
+    # comes out with its line breaks removed, so compare without whitespace.
+    kept = [p.text for p in page.paragraphs if p.kept]
+    assert re.sub(r"\s", "", page.text) == re.sub(r"\s", "", "".join(kept))
+    assert page.text.count("\n") == max(len(kept) - 1, 0)
     assert len(pieces) >= len([p for p in page.paragraphs if p.start in [s for s, _ in spans]])
 
 
@@ -65,4 +69,4 @@ def test_an_already_clean_article_stays_whole(shared, cleaner):
     assert kept / total >= CLEAN_ARTICLE_FLOOR
 
 
-CLEAN_ARTICLE_FLOOR = 0.83  # measured 0.840 with the shipped model; the issue asks 0.95 (see the note on issue 4)
+CLEAN_ARTICLE_FLOOR = 0.87  # measured 0.874 with the shipped model (0.840 before lines split at inline links were joined); the issue asks 0.95 (see the note on issue 4)
