@@ -22,7 +22,8 @@ from .features import batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
-from .segmenter import ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, propagate_spam, rescue_empty, segment
+from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, maybe_code, propagate_spam,
+                        rescue_empty, segment)
 
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
@@ -418,8 +419,14 @@ class Cleaner:
                 notes.setdefault(i, []).append("segmenter: no article found, kept as part of the likeliest run")
         if p.flagged:
             labels[p.flagged] = NAVIGATION
+        starts, ends = p.starts.tolist(), p.ends.tolist()
+        code, script = code_blocks(lambda i: p.text[starts[i]:ends[i]], labels, maybe_code(p.codes, p.starts, p.ends))
+        for i in code:
+            notes.setdefault(i, []).append("segmenter: a line of a code block")
+        for i in script:
+            notes.setdefault(i, []).append("segmenter: the page's own script, left in the text")
         if (labels == SPAM).any():
-            for i in propagate_spam([p.text[s:e] for s, e in zip(p.starts.tolist(), p.ends.tolist())], labels):
+            for i in propagate_spam([p.text[s:e] for s, e in zip(starts, ends)], labels):
                 notes.setdefault(i, []).append("segmenter: its text is a brand found in spam paragraphs")
         explainer = _Explainer(self.model, p.text, p.starts, p.ends, batch, probs, labels, changed, notes)
         return Page(p.text, p.starts, p.ends, p.spans, labels, probs, self._keep[labels], explainer,

@@ -12,7 +12,9 @@ that label, and no other paragraph is decoded into spam.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -155,6 +157,85 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
             out.append(i)
     labels[out] = SPAM
     return out
+
+
+CODE_MIN_RUN = 3        # code-like paragraphs in a row that make a code block
+CODE_MAX_CHARS = 400    # longer paragraphs are not taken for a line of code
+_CODE_START_RE = re.compile(
+    r"\s*(?:\$\s*)?(?:export|set|unset|curl|wget|sudo|apt(?:-get)?|yum|npm|npx|yarn|pip3?|python3?|git|docker"
+    r"|podman|kubectl|cd|ls|cat|echo|source|alias|chmod|chown|mkdir|rm|cp|mv|ssh|scp|tar|make|cmake|go|cargo"
+    r"|javac?|mvn|gradle|node|import|from|def|class|return|public|private|protected|static|const|let|var"
+    r"|function|if|else|elif|for|while|try|catch|package|using|#include|select|insert|update|delete|create"
+    r"|drop|print|println|printf|console\.log|systemctl|service|brew|conda)\b", re.I)
+_CODE_MARK_RE = re.compile(r"[=;{}$\\]|::|->|&&|\|\||~/|(?:^|\s)//|\(\)|^\s*#|^\s*--?[A-Za-z]|</?[a-z]+>"
+                           r"|[A-Za-z_]\w*\(|!?\[[^\]]*\]\(")
+_URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")  # a bare address is a link, not code
+# Scripts of the page itself (analytics, ads) that a naive HTML-to-text conversion kept.
+_PAGE_SCRIPT_RE = re.compile(r"_hmt|gtag\(|dataLayer|googletag|adsbygoogle|google-analytics|cnzz|_czc"
+                             r"|hm\.baidu|document\.write|getElementsByTagName\(['\"]script")
+
+
+def code_like(text: str) -> bool:
+    """A line of program code or shell: mostly ASCII, opening with a command or keyword or
+    holding code punctuation; or a short comment line (``# 设置代理``). String methods first:
+    this runs on every navigation and article line, and most fail the ASCII test."""
+    s = text.strip()
+    if not s or len(s) > CODE_MAX_CHARS:
+        return False
+    if s[0] in "#/":
+        if len(s) <= 40 and s.startswith(("#", "//")):
+            return True
+    spaces = s.count(" ") + s.count("\t")
+    if 5 * (len(s.encode("ascii", "ignore")) - spaces) < 3 * (len(s) - spaces - s.count("\u3000") - s.count("\xa0")):
+        return False
+    if s[0] in "•·●◆■▪▶►" or _URL_RE.fullmatch(s):
+        return False
+    return bool(_CODE_START_RE.match(s) or _CODE_MARK_RE.search(s))
+
+
+def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Paragraphs that may be code-like, for the cost of a few cumulative sums over the page:
+    at least 3/5 of their visible characters are ASCII, or they hold a '#' or '/' (a superset
+    of `code_like`, which then runs on runs of CODE_MIN_RUN of these only)."""
+    visible = codes > 32
+    counts = np.zeros((3, len(codes) + 1), dtype=np.int64)
+    np.cumsum(visible, out=counts[0, 1:])
+    np.cumsum(visible & (codes < 128), out=counts[1, 1:])
+    np.cumsum((codes == 35) | (codes == 47), out=counts[2, 1:])
+    seen, asc, marks = counts[:, ends] - counts[:, starts]
+    return (5 * asc >= 3 * seen) | (marks > 0)
+
+
+def _runs(flags: np.ndarray, min_length: int) -> list[tuple[int, int]]:
+    """(start, stop) of the runs of True at least `min_length` long."""
+    edges = np.diff(np.concatenate(([0], flags.view(np.int8), [0])))
+    return [(a, z) for a, z in zip((edges == 1).nonzero()[0].tolist(), (edges == -1).nonzero()[0].tolist())
+            if z - a >= min_length]
+
+
+def code_blocks(text_of: Callable[[int], str], labels: np.ndarray,
+                maybe: np.ndarray | None = None) -> tuple[list[int], list[int]]:
+    """Relabel code blocks in place: runs of at least CODE_MIN_RUN code-like paragraphs
+    (`code_like` of ``text_of(i)``), none of them ad or spam. The classifier, trained on
+    prose, calls shell lines and code navigation, and a page's leaked analytics script article.
+    A block that is the page's own script (`_PAGE_SCRIPT_RE`) becomes navigation; in any
+    other block the navigation lines become article. `maybe` (see `maybe_code`) limits the
+    paragraphs tested. Returns (indexes made article, indexes made navigation)."""
+    code = (labels == NAVIGATION) | (labels == ARTICLE)
+    if maybe is not None:
+        code &= maybe
+    for a, z in _runs(code, CODE_MIN_RUN):
+        for i in range(a, z):
+            code[i] = code_like(text_of(i))
+    to_article: list[int] = []
+    to_navigation: list[int] = []
+    for a, z in _runs(code, CODE_MIN_RUN):
+        script = _PAGE_SCRIPT_RE.search("\n".join(map(text_of, range(a, z))))
+        old, out = (ARTICLE, to_navigation) if script else (NAVIGATION, to_article)
+        out += [i for i in range(a, z) if labels[i] == old]
+    labels[to_article] = ARTICLE
+    labels[to_navigation] = NAVIGATION
+    return to_article, to_navigation
 
 
 RESCUE_FLOOR = 0.03    # article probability a paragraph must beat to count for the rescued run

@@ -4,7 +4,8 @@ import itertools
 import numpy as np
 import pytest
 
-from classifier.segmenter import _viterbi_windows, segment
+from classifier.model import ARTICLE, NAVIGATION
+from classifier.segmenter import _viterbi_windows, code_blocks, code_like, segment
 
 
 def brute_force(emit, trans, start, first, last):
@@ -89,3 +90,36 @@ def test_rescue_empty_keeps_the_likeliest_run(article_probs, labels, rescued):
     got = rescue_empty(probs, labels)
     assert got.tolist() == rescued
     assert (labels[rescued] == 0).all() and (np.delete(labels, rescued) == np.delete(before, rescued)).all()
+
+
+CODE_LINES = [
+    ("export http_proxy=http://10.0.0.8:3128", True),
+    ("docker run -p 8080:8080 \\", True),
+    ("$ pip install requests", True),
+    ("def main():", True),
+    ("for (int i = 0; i < n; i++) {", True),
+    ("# 开启代理", True),
+    ("![架构图](https://img.example.org/a.png)", True),
+    ("http://www.example.com/?from=link", False),  # a bare address is a link
+    ("• {AddTime}", False),                        # a bulleted template field
+    ("首页 | 新闻 | 体育", False),
+    ("看过(11783)", False),
+    ("记者从市商务局获悉，一季度外贸增长8.3%。", False),
+    ("Copyright © 2024 Example Inc. All rights reserved.", False),
+]
+
+
+@pytest.mark.parametrize("line,expected", CODE_LINES)
+def test_code_like(line, expected):
+    assert code_like(line) is expected
+
+
+def test_code_blocks_keep_code_and_drop_page_scripts():
+    A, N = ARTICLE, NAVIGATION
+    texts = ["正文。", "export A=1", "export B=2", "curl -I https://example.org", "结尾。",
+             "var _hmt = _hmt || [];", "(function() {", "})();", "two lines", "x = 1", "y = 2"]
+    labels = np.array([A, N, A, N, A, A, A, N, N, N, N])
+    to_article, to_navigation = code_blocks(texts.__getitem__, labels)
+    assert to_article == [1, 3]        # the navigation lines of the shell block
+    assert to_navigation == [5, 6]     # the article lines of the analytics script
+    assert labels[9] == N and labels[10] == N  # two code lines are not a block
