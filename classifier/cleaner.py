@@ -22,7 +22,7 @@ from .features import batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
-from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, maybe_code, propagate_spam,
+from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, drop_trailing_blocks, maybe_code, propagate_spam,
                         rescue_empty, segment)
 
 MODEL_NAME = "webspam.npz"
@@ -419,6 +419,8 @@ class Cleaner:
                 notes.setdefault(i, []).append("segmenter: no article found, kept as part of the likeliest run")
         if p.flagged:
             labels[p.flagged] = NAVIGATION
+        for i in drop_trailing_blocks(labels, p.ends - p.starts):
+            notes.setdefault(i, []).append("segmenter: a small block after the main text (related or teaser)")
         starts, ends = p.starts.tolist(), p.ends.tolist()
         code, script = code_blocks(lambda i: p.text[starts[i]:ends[i]], labels, maybe_code(p.codes, p.starts, p.ends))
         for i in code:

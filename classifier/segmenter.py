@@ -159,6 +159,35 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
     return out
 
 
+# Trailing blocks: on a page that is mostly not article (a dump with its chrome: at least
+# TAIL_GATE of its paragraphs), article paragraphs separated by at most TAIL_GAP others form
+# a block; a block after the largest one holding less than TAIL_SHARE of its characters is
+# a related list or a teaser, and becomes navigation.
+TAIL_GATE = 0.7
+TAIL_GAP = 1
+TAIL_SHARE = 0.4
+
+
+def drop_trailing_blocks(labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+    """Indexes of article paragraphs in small blocks after the page's main block (its
+    largest by `sizes`, the paragraphs' character counts), relabeled navigation in place."""
+    if (labels != ARTICLE).sum() < TAIL_GATE * len(labels):
+        return []
+    kept = (labels == ARTICLE).nonzero()[0]
+    if len(kept) < 2:
+        return []
+    firsts = np.concatenate(([0], (np.diff(kept) > TAIL_GAP + 1).nonzero()[0] + 1))
+    mass = np.add.reduceat(sizes[kept], firsts)
+    main = int(mass.argmax())
+    small = (mass < TAIL_SHARE * mass[main]) & (np.arange(len(mass)) > main)
+    if not small.any():
+        return []
+    block = np.repeat(np.arange(len(mass)), np.diff(np.append(firsts, len(kept))))
+    out = kept[small[block]]
+    labels[out] = NAVIGATION
+    return out.tolist()
+
+
 CODE_MIN_RUN = 3        # code-like paragraphs in a row that make a code block
 CODE_MAX_CHARS = 400    # longer paragraphs are not taken for a line of code
 _CODE_START_RE = re.compile(

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from classifier.model import ARTICLE, NAVIGATION
-from classifier.segmenter import _viterbi_windows, code_blocks, code_like, segment
+from classifier.segmenter import _viterbi_windows, code_blocks, code_like, drop_trailing_blocks, segment
 
 
 def brute_force(emit, trans, start, first, last):
@@ -123,3 +123,21 @@ def test_code_blocks_keep_code_and_drop_page_scripts():
     assert to_article == [1, 3]        # the navigation lines of the shell block
     assert to_navigation == [5, 6]     # the article lines of the analytics script
     assert labels[9] == N and labels[10] == N  # two code lines are not a block
+
+
+def test_small_blocks_after_the_main_text_become_navigation():
+    A, N = ARTICLE, NAVIGATION
+    # 0-9 chrome, 10-12 the article, 13-14 chrome, 15 a teaser, 16-17 chrome, 18 a long block, 19-20 chrome
+    labels = np.array([N] * 10 + [A, A, A] + [N, N] + [A] + [N, N] + [A] + [N, N])
+    sizes = np.array([5] * 10 + [300, 20, 300] + [5, 5] + [80] + [5, 5] + [400] + [5, 5])
+    assert drop_trailing_blocks(labels.copy(), sizes) == [15]  # 80 < 0.4 * 620; the long block stays
+    # one paragraph between article paragraphs does not split a block (a caption)
+    labels2 = labels.copy()
+    labels2[11] = N
+    assert drop_trailing_blocks(labels2.copy(), sizes) == [15]
+    # a block before the main one (a title) stays
+    labels3 = labels.copy()
+    labels3[5] = A
+    assert drop_trailing_blocks(labels3.copy(), sizes) == [15]
+    # a page that is mostly article (an already clean text) is left alone
+    assert drop_trailing_blocks(labels[7:], sizes[7:]) == []
