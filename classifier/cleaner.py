@@ -22,7 +22,8 @@ from .features import batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
-from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, drop_trailing_blocks, maybe_code, propagate_spam,
+from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, drop_trailing_blocks, marked_teasers_and_ads, maybe_code,
+                        propagate_spam,
                         rescue_empty, segment)
 
 MODEL_NAME = "webspam.npz"
@@ -419,10 +420,16 @@ class Cleaner:
                 notes.setdefault(i, []).append("segmenter: no article found, kept as part of the likeliest run")
         if p.flagged:
             labels[p.flagged] = NAVIGATION
+        starts, ends = p.starts.tolist(), p.ends.tolist()
+        text_of = lambda i: p.text[starts[i]:ends[i]]  # noqa: E731
+        teasers, ads = marked_teasers_and_ads(text_of, labels)
+        for i in teasers:
+            notes.setdefault(i, []).append("segmenter: ends in a 'more' link, a teaser")
+        for i in ads:
+            notes.setdefault(i, []).append("segmenter: opens with an ad label")
         for i in drop_trailing_blocks(labels, p.ends - p.starts):
             notes.setdefault(i, []).append("segmenter: a small block after the main text (related or teaser)")
-        starts, ends = p.starts.tolist(), p.ends.tolist()
-        code, script = code_blocks(lambda i: p.text[starts[i]:ends[i]], labels, maybe_code(p.codes, p.starts, p.ends))
+        code, script = code_blocks(text_of, labels, maybe_code(p.codes, p.starts, p.ends))
         for i in code:
             notes.setdefault(i, []).append("segmenter: a line of a code block")
         for i in script:

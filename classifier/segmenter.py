@@ -159,6 +159,28 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
     return out
 
 
+# Marks a page puts on a teaser or an ad in a list: "…【详细】", "...阅读全文>>", "广告 ".
+_MORE = r"(?:详细|详情|全文|阅读全文|查看全文|更多)"
+_TEASER_END_RE = re.compile(rf"(?:(?:\.{{2,}}|…+)\s*[【\[]?\s*{_MORE}\s*[】\]]?|[【\[]\s*{_MORE}\s*[】\]])\s*(?:>>|»)?\s*$")
+_AD_MARK_RE = re.compile(r"\s*(?:广告|赞助|Sponsored)(?:\s|[:：|])")
+
+
+def marked_teasers_and_ads(text_of: Callable[[int], str], labels: np.ndarray) -> tuple[list[int], list[int]]:
+    """Article paragraphs that carry a list's marks, relabeled in place: ending in a "more"
+    link after an ellipsis or in brackets ("…【详细】": a teaser, navigation), or opening with
+    an ad label ("广告 ": ad). Returns (indexes made navigation, indexes made ad)."""
+    teasers, ads = [], []
+    for i in (labels == ARTICLE).nonzero()[0].tolist():
+        text = text_of(i)
+        if _TEASER_END_RE.search(text):
+            teasers.append(i)
+        elif _AD_MARK_RE.match(text):
+            ads.append(i)
+    labels[teasers] = NAVIGATION
+    labels[ads] = AD
+    return teasers, ads
+
+
 # Trailing blocks: on a page that is mostly not article (a dump with its chrome: at least
 # TAIL_GATE of its paragraphs), article paragraphs separated by at most TAIL_GAP others form
 # a block; a block after the largest one holding less than TAIL_SHARE of its characters is

@@ -4,8 +4,9 @@ import itertools
 import numpy as np
 import pytest
 
-from classifier.model import ARTICLE, NAVIGATION
-from classifier.segmenter import _viterbi_windows, code_blocks, code_like, drop_trailing_blocks, segment
+from classifier.model import AD, ARTICLE, NAVIGATION
+from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks,
+                                  marked_teasers_and_ads, segment)
 
 
 def brute_force(emit, trans, start, first, last):
@@ -141,3 +142,22 @@ def test_small_blocks_after_the_main_text_become_navigation():
     assert drop_trailing_blocks(labels3.copy(), sizes) == [15]
     # a page that is mostly article (an already clean text) is left alone
     assert drop_trailing_blocks(labels[7:], sizes[7:]) == []
+
+
+MARKED = [
+    ("近日，多地小麦进入成熟期，陆续开镰收割...【详细】", NAVIGATION),
+    ("本市新建口袋公园二十座，市民休闲更方便……阅读全文>>", NAVIGATION),
+    ("展览昨日在美术馆新址开幕。[详情]", NAVIGATION),
+    ("广告 夏日大促来袭！海鲜礼盒限时五折", AD),
+    ("记者从市里获悉，今年将新建公园二十个。", ARTICLE),
+    ("返回搜狐，查看更多", ARTICLE),             # a plain "more" without ellipsis or brackets
+    ("广告法修订草案今天提请审议。", ARTICLE),   # the word, not the label
+    ("他说详细方案还在讨论中……", ARTICLE),
+]
+
+
+@pytest.mark.parametrize("text,expected", MARKED)
+def test_marked_teasers_and_ads(text, expected):
+    labels = np.array([ARTICLE])
+    marked_teasers_and_ads([text].__getitem__, labels)
+    assert labels[0] == expected
