@@ -22,9 +22,9 @@ from .features import batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
-from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, drop_trailing_blocks, marked_teasers_and_ads, maybe_code,
-                        propagate_spam,
-                        rescue_empty, segment)
+from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, cut_at_related_heading,
+                        drop_trailing_blocks, marked_teasers_and_ads, maybe_code, propagate_spam, rescue_empty,
+                        segment)
 
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
@@ -422,6 +422,9 @@ class Cleaner:
             labels[p.flagged] = NAVIGATION
         starts, ends = p.starts.tolist(), p.ends.tolist()
         text_of = lambda i: p.text[starts[i]:ends[i]]  # noqa: E731
+        heading, related = cut_at_related_heading(text_of, labels, p.ends - p.starts)
+        for i in related:
+            notes.setdefault(i, []).append(f"segmenter: in the list after the heading {text_of(heading).strip()!r}")
         teasers, ads = marked_teasers_and_ads(text_of, labels)
         for i in teasers:
             notes.setdefault(i, []).append("segmenter: ends in a 'more' link, a teaser")

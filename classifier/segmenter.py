@@ -159,6 +159,34 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
     return out
 
 
+# A heading that opens a list of related items ("相关新闻", "猜你喜欢", "你可能還想看").
+_RELATED_HEADING_RE = re.compile(
+    r"\s*[•·]?\s*(?:相[关關](?:新[闻聞]|[阅閱][读讀]|文章|推荐|推薦|资讯|資訊|[报報]道|内容)|推[荐薦](?:[阅閱][读讀]|文章|内容)"
+    r"|延伸[阅閱][读讀]|猜你喜[欢歡]|你可能(?:[还還])?(?:想看|喜[欢歡]|感[兴興]趣)|大家都在看|[热熱][门門]推[荐薦]|精彩推[荐薦]"
+    r"|更多精彩)\s*[:：]?\s*")
+RELATED_HEADING_CHARS = 16   # longer paragraphs are not taken for such a heading
+RELATED_MIN_ARTICLE = 100    # characters of article the heading must follow (not a sidebar above it)
+
+
+def cut_at_related_heading(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> tuple[int, list[int]]:
+    """The first related-list heading that follows RELATED_MIN_ARTICLE characters of article
+    and is followed by a list (its next paragraph is not article), and the article paragraphs
+    after it, relabeled navigation in place (the teasers of the list). (-1, []) when none.
+    A heading followed by an article paragraph opens a section of the text (a newspaper's
+    "相关新闻" with its own report) and is left alone."""
+    n = len(labels)
+    article = labels == ARTICLE
+    before = np.concatenate(([0], np.cumsum(np.where(article, sizes, 0))[:-1]))
+    nxt = np.append(article[1:], True)
+    candidates = (~article & ~nxt & (sizes <= RELATED_HEADING_CHARS) & (before >= RELATED_MIN_ARTICLE)).nonzero()[0]
+    for i in candidates.tolist():
+        if _RELATED_HEADING_RE.fullmatch(text_of(i)):
+            after = (article[i + 1:]).nonzero()[0] + i + 1
+            labels[after] = NAVIGATION
+            return i, after.tolist()
+    return -1, []
+
+
 # Marks a page puts on a teaser or an ad in a list: "…【详细】", "...阅读全文>>", "广告 ".
 _MORE = r"(?:详细|详情|全文|阅读全文|查看全文|更多)"
 _TEASER_END_RE = re.compile(rf"(?:(?:\.{{2,}}|…+)\s*[【\[]?\s*{_MORE}\s*[】\]]?|[【\[]\s*{_MORE}\s*[】\]])\s*(?:>>|»)?\s*$")

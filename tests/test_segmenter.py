@@ -6,7 +6,7 @@ import pytest
 
 from classifier.model import AD, ARTICLE, NAVIGATION
 from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks,
-                                  marked_teasers_and_ads, segment)
+                                  cut_at_related_heading, marked_teasers_and_ads, segment)
 
 
 def brute_force(emit, trans, start, first, last):
@@ -161,3 +161,19 @@ def test_marked_teasers_and_ads(text, expected):
     labels = np.array([ARTICLE])
     marked_teasers_and_ads([text].__getitem__, labels)
     assert labels[0] == expected
+
+
+def test_article_after_a_related_heading_followed_by_a_list_becomes_navigation():
+    A, N = ARTICLE, NAVIGATION
+    texts = ["首页", "正文第一段" * 30, "正文第二段" * 30, "你可能還想看", "• 財經新聞·", "一段预告" * 10,
+             "• 地產·", "另一段预告" * 10]
+    sizes = np.array([len(t) for t in texts])
+    labels = np.array([N, A, A, N, N, A, N, A])
+    assert cut_at_related_heading(texts.__getitem__, labels, sizes) == (3, [5, 7])
+    assert (labels[[5, 7]] == N).all() and (labels[[1, 2]] == A).all()
+    # a heading that opens a section of the text (an article follows it) is left alone
+    labels = np.array([N, A, A, N, A, A, N, A])
+    assert cut_at_related_heading(texts.__getitem__, labels, sizes) == (-1, [])
+    # nor one above the article (a sidebar): less than RELATED_MIN_ARTICLE characters before it
+    texts2 = ["相关新闻", "• 某条新闻", "正文" * 80]
+    assert cut_at_related_heading(texts2.__getitem__, np.array([N, N, A]), np.array([4, 6, 160])) == (-1, [])
