@@ -413,7 +413,8 @@ class Cleaner:
 
     def _finish(self, p: _Prepared, probs: np.ndarray, labels: np.ndarray, changed: np.ndarray, batch) -> Page:
         """A page from its paragraphs' probabilities and segmented labels (changed in place):
-        unreadable paragraphs become navigation, spam brands are propagated."""
+        unreadable paragraphs become navigation, then the segmenter's page rules run in order
+        (related lists, marked teasers and ads, trailing blocks, code blocks, spam brands)."""
         notes = p.notes
         if self.options.rescue_empty:
             for i in rescue_empty(probs, labels).tolist():

@@ -8,6 +8,10 @@ their neighbours in practice, decoding runs only over windows of uncertain parag
 whose label is fixed. That keeps the cost proportional to the uncertain part of a page.
 Spam is never moved (LABELING.md: spam wins): a paragraph the classifier calls spam keeps
 that label, and no other paragraph is decoded into spam.
+
+After decoding, page rules that the paragraph model cannot see (each reported in the
+paragraph's reason by the cleaner): `cut_at_related_heading`, `marked_teasers_and_ads`,
+`drop_trailing_blocks`, `code_blocks`, `propagate_spam`, and the opt-in `rescue_empty`.
 """
 from __future__ import annotations
 
