@@ -167,7 +167,7 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
 _RELATED_HEADING_RE = re.compile(
     r"\s*[•·]?\s*(?:相[关關](?:新[闻聞]|[阅閱][读讀]|文章|推荐|推薦|资讯|資訊|[报報]道|内容)|推[荐薦](?:[阅閱][读讀]|文章|内容)"
     r"|延伸[阅閱][读讀]|猜你喜[欢歡]|你可能(?:[还還])?(?:想看|喜[欢歡]|感[兴興]趣)|大家都在看|[热熱][门門]推[荐薦]|精彩推[荐薦]"
-    r"|更多精彩)\s*[:：]?\s*")
+    r"|更多精彩|其他人[也還还]在看|[为為]你推[荐薦]|[热熱][门門]文章)\s*[:：]?\s*")
 RELATED_HEADING_CHARS = 16   # longer paragraphs are not taken for such a heading
 RELATED_MIN_ARTICLE = 100    # characters of article the heading must follow (not a sidebar above it)
 

@@ -177,3 +177,10 @@ def test_article_after_a_related_heading_followed_by_a_list_becomes_navigation()
     # nor one above the article (a sidebar): less than RELATED_MIN_ARTICLE characters before it
     texts2 = ["相关新闻", "• 某条新闻", "正文" * 80]
     assert cut_at_related_heading(texts2.__getitem__, np.array([N, N, A]), np.array([4, 6, 160])) == (-1, [])
+
+
+@pytest.mark.parametrize("heading", ["相关新闻", "  • 热门推荐", "猜你喜欢：", "你可能還想看", "其他人也在看", "延伸閱讀", "为你推荐"])
+def test_related_headings(heading):
+    texts = ["正文" * 60, heading, "• 一条列表", "一段预告" * 10]
+    labels = np.array([ARTICLE, NAVIGATION, NAVIGATION, ARTICLE])
+    assert cut_at_related_heading(texts.__getitem__, labels, np.array([len(t) for t in texts])) == (1, [3])
