@@ -252,6 +252,8 @@ _CODE_START_RE = re.compile(
     r"|drop|print|println|printf|console\.log|systemctl|service|brew|conda)\b", re.I)
 _CODE_MARK_RE = re.compile(r"[=;{}$\\]|::|->|&&|\|\||~/|(?:^|\s)//|\(\)|^\s*#|^\s*--?[A-Za-z]|</?[a-z]+>"
                            r"|[A-Za-z_]\w*\(|!?\[[^\]]*\]\(")
+# Markdown source (a post shown as its source): a heading, a quote, a fence, or inline syntax.
+_MARKDOWN_RE = re.compile(r"^(?:#{1,6}\s+\S|>(?:\s|$)|```)|\*\*[^*\n]+\*\*|`[^`\n]+`|\]\([^)\s]+\)|</?(?:p|li|ul|ol|div|blockquote|sup|br)\b")
 _URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")  # a bare address is a link, not code
 # Scripts of the page itself (analytics, ads) that a naive HTML-to-text conversion kept.
 _PAGE_SCRIPT_RE = re.compile(r"_hmt|gtag\(|dataLayer|googletag|adsbygoogle|google-analytics|cnzz|_czc"
@@ -268,12 +270,17 @@ def code_like(text: str) -> bool:
     if s[0] in "#/":
         if len(s) <= 40 and s.startswith(("#", "//")):
             return True
+    if _MARKDOWN_RE.search(s):
+        return True
     spaces = s.count(" ") + s.count("\t")
     if 5 * (len(s.encode("ascii", "ignore")) - spaces) < 3 * (len(s) - spaces - s.count("\u3000") - s.count("\xa0")):
         return False
     if s[0] in "•·●◆■▪▶►" or _URL_RE.fullmatch(s):
         return False
     return bool(_CODE_START_RE.match(s) or _CODE_MARK_RE.search(s))
+
+
+_MAYBE_MARKS = np.array([ord(c) for c in "#/>*`]<"], dtype=np.uint32)
 
 
 def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -284,7 +291,7 @@ def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
     counts = np.zeros((3, len(codes) + 1), dtype=np.int64)
     np.cumsum(visible, out=counts[0, 1:])
     np.cumsum(visible & (codes < 128), out=counts[1, 1:])
-    np.cumsum((codes == 35) | (codes == 47), out=counts[2, 1:])
+    np.cumsum(np.isin(codes, _MAYBE_MARKS), out=counts[2, 1:])
     seen, asc, marks = counts[:, ends] - counts[:, starts]
     return (5 * asc >= 3 * seen) | (marks > 0)
 

@@ -107,6 +107,11 @@ CODE_LINES = [
     ("看过(11783)", False),
     ("记者从市商务局获悉，一季度外贸增长8.3%。", False),
     ("Copyright © 2024 Example Inc. All rights reserved.", False),
+    ("## 项目架构", True),                        # markdown source
+    ("> 作者的理念：只考虑业务，不考虑基础服务", True),
+    ("1. 每次开发新项目都要写登录注册，**有点繁琐。**", True),
+    ("首页 > 新闻 > 正文", False),                # a breadcrumb is not a quote
+    ("【字体：大 中 小】【打印】", False),
 ]
 
 
