@@ -23,8 +23,8 @@ from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
 from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, cut_at_related_heading,
-                        drop_trailing_blocks, marked_teasers_and_ads, maybe_code, propagate_spam, rescue_empty,
-                        segment)
+                        drop_trailing_blocks, marked_candidates, marked_teasers_and_ads, maybe_code,
+                        propagate_spam, rescue_empty, segment)
 
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
@@ -426,7 +426,7 @@ class Cleaner:
         heading, related = cut_at_related_heading(text_of, labels, p.ends - p.starts)
         for i in related:
             notes.setdefault(i, []).append(f"segmenter: in the list after the heading {text_of(heading).strip()!r}")
-        teasers, ads = marked_teasers_and_ads(text_of, labels)
+        teasers, ads = marked_teasers_and_ads(text_of, labels, marked_candidates(p.codes, p.starts, p.ends))
         for i in teasers:
             notes.setdefault(i, []).append("segmenter: ends in a 'more' link, a teaser")
         for i in ads:

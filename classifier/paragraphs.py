@@ -190,9 +190,15 @@ def _join_wrapped(text: str, starts: np.ndarray, ends: np.ndarray, candidates: n
 
 
 @lru_cache(maxsize=1)
-def _seam_codes() -> tuple[np.ndarray, np.ndarray]:
-    return (np.array([ord(c) for c in _CONTINUES + "["], dtype=np.uint32),
-            np.array([ord(c) for c in _OPENS], dtype=np.uint32))
+def _seam_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Whether a code point may start / end a line at an inline seam (last entry: past the table)."""
+    from .normalize import LUT_SIZE
+
+    begins = np.zeros(LUT_SIZE + 1, dtype=bool)
+    closes = np.zeros(LUT_SIZE + 1, dtype=bool)
+    begins[[ord(c) for c in _CONTINUES + "["]] = True
+    closes[[ord(c) for c in _OPENS]] = True
+    return begins, closes
 
 
 def _seam_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -201,10 +207,10 @@ def _seam_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) ->
     one is `_seam`)."""
     if len(starts) < 2:
         return np.zeros(0, dtype=np.int64)
-    continues, opens = _seam_codes()
-    begins = np.isin(codes[starts], continues)
+    begins_table, closes_table = _seam_tables()
+    begins = begins_table.take(codes[starts], mode="clip")
     begins[0] = False
-    closes = np.isin(codes[ends - 1], opens)
+    closes = closes_table.take(codes[ends - 1], mode="clip")
     closes[-1] = False
     return (begins | closes).nonzero()[0]
 
