@@ -82,10 +82,14 @@ def with_clean_pages(pages: Sequence[LabeledPage], weight: float) -> list[Labele
     return out
 
 
-def _fit(pages: Sequence[LabeledPage], keywords: list, opts: TrainOptions):
-    from scipy import sparse
-    from sklearn.linear_model import LogisticRegression
+def _solve(ngrams, dense: np.ndarray, y: np.ndarray, w: np.ndarray, opts: TrainOptions):
+    """Classes, coefficients and intercepts of the logistic regression on ``[ngrams | dense]``."""
+    from .logreg import fit
 
+    return fit(ngrams, dense, y, w, opts.C, opts.tol, opts.max_iter)
+
+
+def _fit(pages: Sequence[LabeledPage], keywords: list, opts: TrainOptions):
     real_pages, pages = pages, with_clean_pages(pages, opts.clean_pages)
     matcher = Matcher.build(list(builtin_keywords()) + [(k[0], k[1]) for k in keywords] + pattern_keywords())
     ngrams, dense, names = _features(pages, matcher)
@@ -96,16 +100,14 @@ def _fit(pages: Sequence[LabeledPage], keywords: list, opts: TrainOptions):
     mean = dense.mean(axis=0)  # centred: uncentred features made Newton-CG twice as slow here
     scale = dense.std(axis=0)
     scale[scale < 1e-6] = 1.0
-    x = sparse.hstack([ngrams, sparse.csr_matrix((dense - mean) / scale)], format="csr")
     y = np.array([LABEL_INDEX[lab] for p in pages for lab in p.labels])
     w = np.array([p.weight * opts.class_weight[LABEL_INDEX[lab]] for p in pages for lab in p.labels])
-    clf = LogisticRegression(C=opts.C, max_iter=opts.max_iter, tol=opts.tol, solver="newton-cg")
-    clf.fit(x, y, sample_weight=w)
+    classes, fitted, intercept = _solve(ngrams, (dense - mean) / scale, y, w, opts)
     coef = np.zeros((len(LABELS), N_HASH + dense.shape[1]))
-    coef[np.ix_(clf.classes_, used)] = clf.coef_[:, :len(used)]
-    coef[clf.classes_, N_HASH:] = clf.coef_[:, len(used):]
+    coef[np.ix_(classes, used)] = fitted[:, :len(used)]
+    coef[classes, N_HASH:] = fitted[:, len(used):]
     bias = np.full(len(LABELS), -30.0)
-    bias[clf.classes_] = clf.intercept_
+    bias[classes] = intercept
     counts = np.bincount(y, minlength=len(LABELS)) + 1.0
     trans = np.ones((len(LABELS), len(LABELS)))
     start = np.ones(len(LABELS))
