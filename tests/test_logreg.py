@@ -19,9 +19,11 @@ def test_design_products_equal_those_of_the_stacked_matrix():
     full = sparse.hstack([ngrams, sparse.csr_matrix(dense)], format="csr")
     assert x.ngrams.shape[0] < ngrams.shape[0]  # repeated rows are stored once
     rng = np.random.default_rng(1)
-    w, a = rng.normal(size=(4, full.shape[1])), rng.normal(size=(full.shape[0], 4))
-    np.testing.assert_allclose(x.dot(w), full @ w.T, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(x.tdot(a), a.T @ full, rtol=1e-12, atol=1e-12)
+    w, a = rng.normal(size=(full.shape[1], 4)), rng.normal(size=(full.shape[0], 4))
+    np.testing.assert_allclose(x.dot(w), full @ w, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(x.tdot(a, np.empty_like(w)), full.T @ a, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(x.dot(w, single=True), full @ w, rtol=1e-5, atol=1e-5)  # dense block in float32
+    np.testing.assert_allclose(x.tdot(a, np.empty_like(w), single=True), full.T @ a, rtol=1e-5, atol=1e-5)
 
 
 def test_loss_gradient_and_hessian_products_equal_scikit_learns():
@@ -39,7 +41,7 @@ def test_loss_gradient_and_hessian_products_equal_scikit_learns():
     ref_grad, ref_hessp = ref.gradient_hessian_product(coef, *args)
     np.testing.assert_allclose(grad, ref_grad, atol=1e-14)
     np.testing.assert_allclose(ours.gradient(coef), ref_grad, atol=1e-14)
-    np.testing.assert_allclose(hessp(s), ref_hessp(s), atol=1e-14)
+    np.testing.assert_allclose(hessp(s), ref_hessp(s), rtol=1e-5, atol=1e-7)  # float32 dense block
 
 
 def test_fit_equals_logistic_regression():
