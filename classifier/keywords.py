@@ -26,11 +26,29 @@ PER_LABEL = {"spam": 400, "ad": 200, "navigation": 200, "article": 100}
 _WORD_RE = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z0]{2,}")
 
 
+# jieba cuts a text in runs of these characters (its `re_han_default`), each run on its own;
+# what lies between runs comes out as single characters or spaces, never a word kept here.
+_RUN_RE = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
+
+
 def _words(texts: Sequence[str]) -> list[set[str]]:
+    """The words of each text: jieba's cut (no HMM) of the folded text, filtered by `_WORD_RE`.
+    Each distinct run is cut once: runs repeat across paragraphs (brands, menu items, stock
+    phrases), and cutting a run alone gives what the cut of the whole text gives for it."""
     import jieba  # only training needs it
 
     jieba.setLogLevel(60)
-    return [{w for w in jieba.cut(fold(t.strip()), HMM=False) if _WORD_RE.fullmatch(w)} for t in texts]
+    cut: dict[str, list[str]] = {}
+    out = []
+    for t in texts:
+        words: set[str] = set()
+        for run in _RUN_RE.findall(fold(t.strip())):
+            got = cut.get(run)
+            if got is None:
+                got = cut[run] = [w for w in jieba.cut(run, HMM=False) if _WORD_RE.fullmatch(w)]
+            words.update(got)
+        out.append(words)
+    return out
 
 
 def log_odds(counts: dict[str, Counter], prior: Counter) -> dict[str, list[tuple[str, float, int]]]:
