@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .features import N_HASH, batches, dense_features, page_of
-from .keywords import mine_keywords
+from .keywords import mine_keywords, segment_words
 from .labeled import LabeledPage
 from .lexicon import Matcher, builtin_keywords
 from .features import pattern_keywords
@@ -167,9 +167,9 @@ def split_pages(pages: Sequence[LabeledPage], holdout: float, seed: int):
     return [p for i, p in enumerate(pages) if i not in held], [p for i, p in enumerate(pages) if i in held]
 
 
-def _held_out_run(train_pages, held, opts: TrainOptions, user_keywords) -> tuple[float, dict]:
+def _held_out_run(train_pages, held, opts: TrainOptions, user_keywords, words=None) -> tuple[float, dict]:
     """Fit on the training split; return the temperature calibrated on `held` and its figures."""
-    model = _mine_and_fit(train_pages, opts, user_keywords)
+    model = _mine_and_fit(train_pages, opts, user_keywords, words)
     page_scores = [model.score_texts(p.texts) for p in held]  # scored once: calibration and figures
     gold = [lab for p in held for lab in p.labels]
     model.temperature = _temperature(np.concatenate(page_scores), np.array([LABEL_INDEX[lab] for lab in gold]))
@@ -178,40 +178,59 @@ def _held_out_run(train_pages, held, opts: TrainOptions, user_keywords) -> tuple
                                "segmented": report(gold, segs)}
 
 
-def _mine_and_fit(pages, opts: TrainOptions, user_keywords) -> Model:
-    return _fit(pages, _mine(pages, opts) + [tuple(k) for k in user_keywords], opts)
+def _mine_and_fit(pages, opts: TrainOptions, user_keywords, words=None) -> Model:
+    return _fit(pages, _mine(pages, opts, words) + [tuple(k) for k in user_keywords], opts)
 
 
 def train(pages: Sequence[LabeledPage], opts: TrainOptions = TrainOptions(), user_keywords: Sequence = (),
           progress: Callable[[str], None] = lambda msg: None, n_jobs: int = 2) -> tuple[Model, dict]:
     """Fit on a page split to report held-out figures and calibrate, and refit on all pages.
 
-    The two fits are independent and run in parallel (joblib, `n_jobs` processes); the final
-    model takes the temperature calibrated on the held-out split."""
+    The paragraphs are segmented once for the keyword mining of both fits (jieba, split
+    between the `n_jobs` processes); the two fits are independent and run in parallel
+    (joblib, `n_jobs` processes); the final model takes the temperature calibrated on the
+    held-out split."""
     if opts.holdout <= 0:
         progress(f"mining keywords and fitting on all {len(pages)} pages")
         return _mine_and_fit(pages, opts, user_keywords), {}
     train_pages, held = split_pages(pages, opts.holdout, opts.seed)
-    progress(f"fitting on {len(train_pages)} pages (held-out run, {len(held)} pages held out) "
-             f"and on all {len(pages)} pages, {min(n_jobs, 2)} job(s)")
-    if n_jobs > 1:
+    texts = list(dict.fromkeys(t for p in pages for t in p.texts)) if opts.mine else []
+    jobs = min(n_jobs, 2)
+    progress(f"segmenting {len(texts)} distinct paragraphs, {jobs} job(s)")
+    if jobs > 1:
         from joblib import Parallel, delayed
 
-        (temperature, figures), model = Parallel(n_jobs=min(n_jobs, 2))(
-            [delayed(_held_out_run)(train_pages, held, opts, user_keywords),
-             delayed(_mine_and_fit)(pages, opts, user_keywords)])
+        with Parallel(n_jobs=jobs) as parallel:
+            words = {}
+            for part in parallel(delayed(segment_words)(chunk) for chunk in _halves(texts)):
+                words.update(part)
+            progress(f"fitting on {len(train_pages)} pages (held-out run, {len(held)} pages held out) "
+                     f"and on all {len(pages)} pages, {jobs} jobs")
+            (temperature, figures), model = parallel(
+                [delayed(_held_out_run)(train_pages, held, opts, user_keywords, words),
+                 delayed(_mine_and_fit)(pages, opts, user_keywords, words)])
     else:
-        temperature, figures = _held_out_run(train_pages, held, opts, user_keywords)
-        model = _mine_and_fit(pages, opts, user_keywords)
+        words = segment_words(texts)
+        progress(f"fitting on {len(train_pages)} pages (held-out run, {len(held)} pages held out), "
+                 f"then on all {len(pages)} pages")
+        temperature, figures = _held_out_run(train_pages, held, opts, user_keywords, words)
+        model = _mine_and_fit(pages, opts, user_keywords, words)
     model.temperature = temperature
     progress("done")
     return model, figures
 
 
-def _mine(pages: Sequence[LabeledPage], opts: TrainOptions) -> list:
+def _halves(texts: list[str]) -> list[list[str]]:
+    """`texts` in two consecutive parts of about the same number of characters."""
+    ends = np.cumsum([len(t) for t in texts])
+    cut = int(np.searchsorted(ends, ends[-1] / 2)) if len(texts) else 0
+    return [texts[:cut], texts[cut:]]
+
+
+def _mine(pages: Sequence[LabeledPage], opts: TrainOptions, words=None) -> list:
     if not opts.mine:
         return []
     texts = [t for p in pages for t in p.texts]
     labels = [lab for p in pages for lab in p.labels]
     weights = [p.weight for p in pages for _ in p.texts]
-    return [tuple(k) for k in mine_keywords(texts, labels, weights)]
+    return [tuple(k) for k in mine_keywords(texts, labels, weights, words)]
