@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from .features import N_HASH, batches, dense_features, page_of
+from .features import N_HASH, batches, dense_features, page_of, pages_batch
 from .keywords import mine_keywords, segment_words
 from .labeled import LabeledPage
 from .lexicon import Matcher, builtin_keywords
 from .features import pattern_keywords
 from .metrics import report
+from .normalize import codes_of
 from .model import LABELS, Model
 from .segmenter import segment
 
@@ -47,26 +48,53 @@ class TrainOptions:
     clean_pages: float = 1.0
 
 
+CHUNK_CHARS = 100_000  # pages are featurised together up to this many characters
+
+
 def _features(pages: Sequence[LabeledPage], matcher: Matcher):
+    """The n-gram matrix (CSR), the dense features and their names of the pages' paragraphs.
+    Consecutive pages are taken together, CHUNK_CHARS characters at a time, in one feature
+    batch (`pages_batch`: each page gets the features it gets alone, from fewer and larger
+    numpy operations; 3x faster than page by page here); a longer page alone, in `batches`."""
     from scipy import sparse
 
     rows, cols, vals, dense = [], [], [], []
     offset = 0
     names: list[str] = []
-    for page in pages:
-        stats, prints = [], []
-        for b in batches(*page_of(page.texts), matcher):
+    for chunk in _chunks(pages):
+        text, starts, ends = page_of([t for p in chunk for t in p.texts])
+        page_starts = None
+        if len(chunk) == 1:
+            found = list(batches(text, starts, ends, matcher))
+        else:
+            page_starts = np.cumsum([0] + [len(p.texts) for p in chunk[:-1]])
+            found = [pages_batch(text, codes_of(text), starts, ends, page_starts, matcher)]
+        for b in found:
             rows.append(b.ngram_pid.astype(np.int64) + offset + b.first)
             cols.append(b.ngram_hash)
             vals.append(b.paragraph_scale[b.ngram_pid])  # each occurrence weighs 1/sqrt(its paragraph's n-grams)
-            stats.append(b.stats)
-            prints.append(b.fingerprint)
-        d, names = dense_features(np.concatenate(stats), np.concatenate(prints))
+        d, names = dense_features(np.concatenate([b.stats for b in found]),
+                                  np.concatenate([b.fingerprint for b in found]), page_starts)
         dense.append(d)
-        offset += len(page.texts)
+        offset += len(starts)
     ngrams = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
                                shape=(offset, N_HASH), dtype=np.float64)
     return ngrams, np.concatenate(dense), names
+
+
+def _chunks(pages: Sequence[LabeledPage]) -> Iterator[list[LabeledPage]]:
+    """Consecutive pages of at most CHUNK_CHARS characters together; a longer page alone."""
+    chunk: list[LabeledPage] = []
+    size = 0
+    for page in pages:
+        chars = sum(map(len, page.texts)) + len(page.texts)
+        if chunk and size + chars > CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(page)
+        size += chars
+    if chunk:
+        yield chunk
 
 
 def with_clean_pages(pages: Sequence[LabeledPage], weight: float) -> list[LabeledPage]:
