@@ -93,6 +93,7 @@ def test_the_retraining_loop_teaches_a_new_brand(tmp_path):
     assert code == 0, err
 
     retrained = Cleaner.load(model)
+    assert retrained.model.meta["C"] == TrainOptions().C  # the C it was trained with, also when defaulted
     after = retrained.clean("\n".join(UNSEEN_PAGE))
     for p in after.paragraphs:
         if BRAND in p.text:
