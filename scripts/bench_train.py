@@ -39,7 +39,7 @@ PHASES = [
     ("mine (log-odds)", "classifier.train", "_mine"),
     ("features", "classifier.train", "_features"),
     ("solver", "classifier.train", "_solve"),
-    ("solver", "sklearn.linear_model", "LogisticRegression.fit"),
+    ("solver", "sklearn.linear_model", "LogisticRegression.fit"),  # before classifier/logreg.py
     ("held-out scoring", "classifier.model", "Model.score_texts"),
     ("temperature", "classifier.train", "_temperature"),
     ("held-out labels", "classifier.train", "_labels"),
