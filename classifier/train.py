@@ -224,13 +224,14 @@ def train(pages: Sequence[LabeledPage], opts: TrainOptions = TrainOptions(), use
     train_pages, held = split_pages(pages, opts.holdout, opts.seed)
     texts = list(dict.fromkeys(t for p in pages for t in p.texts)) if opts.mine else []
     jobs = min(n_jobs, 2)
-    progress(f"segmenting {len(texts)} distinct paragraphs, {jobs} job(s)")
+    if texts:
+        progress(f"segmenting {len(texts)} distinct paragraphs, {jobs} job(s)")
     if jobs > 1:
         from joblib import Parallel, delayed
 
         with Parallel(n_jobs=jobs) as parallel:
             words = {}
-            for part in parallel(delayed(segment_words)(chunk) for chunk in _halves(texts)):
+            for part in parallel(delayed(segment_words)(chunk) for chunk in _halves(texts)) if texts else ():
                 words.update(part)
             progress(f"fitting on {len(train_pages)} pages (held-out run, {len(held)} pages held out) "
                      f"and on all {len(pages)} pages, {jobs} jobs")
