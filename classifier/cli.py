@@ -145,12 +145,12 @@ def train(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files
     pages = read_labeled(labeled, _parse_weights(weight))
     user_kw = [kw for f in keywords for kw in read_keyword_file(f)]
     console = Console(stderr=True)
+    opts = TrainOptions(seed=seed, holdout=holdout, **({} if c is None else {"C": c}))
     with console.status("training") as status:
-        model, figures = fit(pages, TrainOptions(seed=seed, holdout=holdout, **({} if c is None else {"C": c})), user_kw,
-                             progress=lambda msg: (status.update(msg), console.log(msg)))
+        model, figures = fit(pages, opts, user_kw, progress=lambda msg: (status.update(msg), console.log(msg)))
     model.meta = {"data_sha256": data_hash(labeled), "files": [Path(f).name for f in files],
                   "pages": len(pages), "paragraphs": sum(len(p.texts) for p in pages), "seed": seed,
-                  "C": c, "holdout": holdout, "figures": figures}
+                  "C": opts.C, "holdout": holdout, "figures": figures}
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     if figures:

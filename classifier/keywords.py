@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .errors import LabeledDataError
 from .lexicon import CATEGORIES
@@ -26,11 +26,29 @@ PER_LABEL = {"spam": 400, "ad": 200, "navigation": 200, "article": 100}
 _WORD_RE = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z0]{2,}")
 
 
+# jieba cuts a text in runs of these characters (its `re_han_default`), each run on its own;
+# what lies between runs comes out as single characters or spaces, never a word kept here.
+_RUN_RE = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
+
+
 def _words(texts: Sequence[str]) -> list[set[str]]:
+    """The words of each text: jieba's cut (no HMM) of the folded text, filtered by `_WORD_RE`.
+    Each distinct run is cut once: runs repeat across paragraphs (brands, menu items, stock
+    phrases), and cutting a run alone gives what the cut of the whole text gives for it."""
     import jieba  # only training needs it
 
     jieba.setLogLevel(60)
-    return [{w for w in jieba.cut(fold(t.strip()), HMM=False) if _WORD_RE.fullmatch(w)} for t in texts]
+    cut: dict[str, list[str]] = {}
+    out = []
+    for t in texts:
+        words: set[str] = set()
+        for run in _RUN_RE.findall(fold(t.strip())):
+            got = cut.get(run)
+            if got is None:
+                got = cut[run] = [w for w in jieba.cut(run, HMM=False) if _WORD_RE.fullmatch(w)]
+            words.update(got)
+        out.append(words)
+    return out
 
 
 def log_odds(counts: dict[str, Counter], prior: Counter) -> dict[str, list[tuple[str, float, int]]]:
@@ -57,10 +75,17 @@ def log_odds(counts: dict[str, Counter], prior: Counter) -> dict[str, list[tuple
     return out
 
 
-def mine_keywords(texts: Sequence[str], labels: Sequence[str],
-                  weights: Sequence[float] | None = None) -> list[tuple[str, str, float]]:
+def segment_words(texts: Iterable[str]) -> dict[str, set[str]]:
+    """The words of each distinct text, for `mine_keywords`."""
+    distinct = list(dict.fromkeys(texts))
+    return dict(zip(distinct, _words(distinct)))
+
+
+def mine_keywords(texts: Sequence[str], labels: Sequence[str], weights: Sequence[float] | None = None,
+                  words: Mapping[str, set[str]] | None = None) -> list[tuple[str, str, float]]:
     """(word, category, z-score) for the strongest words of each label, deterministic.
-    A paragraph counts `weights[i]` times (user labels given --weight count more)."""
+    A paragraph counts `weights[i]` times (user labels given --weight count more).
+    `words`: the words of each text, when already segmented (see `segment_words`)."""
     per_label: dict[str, Counter] = {lab: Counter() for lab in LABEL_CATEGORY}
     prior: Counter = Counter()
     weights = weights if weights is not None else [1.0] * len(texts)
@@ -68,8 +93,10 @@ def mine_keywords(texts: Sequence[str], labels: Sequence[str],
     for t, lab, w in zip(texts, labels, weights):
         unique[(t, lab)] = unique.get((t, lab), 0.0) + w
     keys = list(unique)
-    for words, (_, lab), w in zip(_words([t for t, _ in keys]), keys, unique.values()):
-        counts = dict.fromkeys(words, w)
+    distinct = [t for t, _ in keys]
+    for found, (_, lab), w in zip(_words(distinct) if words is None else [words[t] for t in distinct], keys,
+                                  unique.values()):
+        counts = dict.fromkeys(found, w)
         per_label[lab].update(counts)
         prior.update(counts)
     scale = 0.01  # a weak prior: 1% of the corpus frequencies

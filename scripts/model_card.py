@@ -1,8 +1,9 @@
 """Write models/MODEL_CARD.md for the shipped model: data, how to rebuild it, figures.
 
-Run after `webspam train labeled/`:  python scripts/model_card.py [--cv] [--bench]
+Run after `webspam train labeled/`:  python scripts/model_card.py [--cv] [--bench] [--bench-train]
 Figures are measured here, now: held-out (from training), seeds and dev set (if ../shared is
-present), 5-fold cross-validation (--cv, a few minutes), speed (--bench).
+present), 5-fold cross-validation (--cv, a few minutes), speed (--bench), training time
+(--bench-train, three trainings).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cv", action="store_true")
     ap.add_argument("--bench", action="store_true")
+    ap.add_argument("--bench-train", action="store_true")
     args = ap.parse_args()
     path = default_model_path()
     cleaner = Cleaner.load(path)
@@ -71,6 +73,11 @@ def main() -> None:
     if args.bench:
         out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py")], capture_output=True, text=True)
         lines += ["## Speed (`python scripts/bench.py`)", "```", out.stdout.strip(), "```", ""]
+    if args.bench_train:
+        out = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_train.py"), "--phases", "0"],
+                             capture_output=True, text=True, check=True)
+        lines += ["## Training time (`python scripts/bench_train.py --phases 0`)", "```", out.stdout.strip(), "```",
+                  ""]
     lines += ["## Limits", "- Trained on pages written for this repository in the style of real dumps; real pages "
               "unlike them (forums whose gold keeps user names, infinite-scroll pages with several articles, "
               "tables of contents) score lower: see the per-source dev figures.",

@@ -24,6 +24,37 @@ def test_training_is_deterministic(tmp_path):
     assert digests[0] == digests[1] and figures[0] == figures[1]
 
 
+def test_features_of_pages_together_are_those_of_each_page_alone(monkeypatch):
+    import numpy as np
+    from scipy import sparse
+
+    from classifier import train as training
+    from classifier.features import batches, dense_features, page_of, pattern_keywords
+    from classifier.lexicon import Matcher, builtin_keywords
+
+    pages = training.with_clean_pages(read_labeled([ROOT / "labeled" / "government.jsonl",
+                                                    ROOT / "labeled" / "spam_gambling.jsonl"]), 1.0)
+    matcher = Matcher.build(list(builtin_keywords()) + pattern_keywords())
+    rows, cols, vals, dense = [], [], [], []
+    offset = 0
+    for page in pages:  # page by page, as training did before pages were taken together
+        found = list(batches(*page_of(page.texts), matcher))
+        for b in found:
+            rows.append(b.ngram_pid.astype(np.int64) + offset + b.first)
+            cols.append(b.ngram_hash)
+            vals.append(b.paragraph_scale[b.ngram_pid])
+        dense.append(dense_features(np.concatenate([b.stats for b in found]),
+                                    np.concatenate([b.fingerprint for b in found]))[0])
+        offset += len(page.texts)
+    monkeypatch.setattr(training, "CHUNK_CHARS", 1500)  # many chunks, and pages longer than one
+    assert any(sum(map(len, p.texts)) > 1500 for p in pages)
+    ngrams, got_dense, _ = training._features(pages, matcher)
+    expected = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                                 shape=ngrams.shape, dtype=np.float64)
+    assert (ngrams != expected).nnz == 0
+    assert np.array_equal(got_dense, np.concatenate(dense))
+
+
 def test_train_refuses_broken_data_and_writes_nothing(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "paragraphs": [{"text": "正文", "label": "article"}]}\n{"id": "b", "paragraphs": [{"text": "x", "label": "junk"}]}\n', encoding="utf-8")
@@ -62,6 +93,7 @@ def test_the_retraining_loop_teaches_a_new_brand(tmp_path):
     assert code == 0, err
 
     retrained = Cleaner.load(model)
+    assert retrained.model.meta["C"] == TrainOptions().C  # the C it was trained with, also when defaulted
     after = retrained.clean("\n".join(UNSEEN_PAGE))
     for p in after.paragraphs:
         if BRAND in p.text:
