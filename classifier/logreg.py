@@ -23,6 +23,12 @@ The solver stops where the gradient is small (max |g| <= tol), and the objective
 along rare n-grams, so the coefficients differ from scikit-learn's by more than rounding
 (up to 0.02 on the shipped model's dense weights, on the same data); the seed, dev and
 held-out figures were measured unchanged. The result is deterministic.
+
+`newton_cg`, `_cg` and `_line_search` follow scikit-learn's ``sklearn/utils/optimize.py``
+(Copyright (c) 2007-2024 The scikit-learn developers, BSD-3-Clause license: redistribution
+with or without modification is permitted provided the copyright notice, the conditions and
+the disclaimer are retained; see https://github.com/scikit-learn/scikit-learn/blob/main/COPYING).
+They were adapted to update vectors in place, which scikit-learn's functions cannot be told to do.
 """
 from __future__ import annotations
 
