@@ -124,8 +124,9 @@ class Batch:
     def _ngram_starts(self) -> np.ndarray:
         """Where each n-gram occurrence starts in the concatenated characters."""
         orders = NGRAM_ORDERS[:len(self.group_sizes)]
+        same = self.char_pid[1:] == self.char_pid[:-1]
         return np.concatenate([np.zeros(0, dtype=np.int64)]
-                              + [inside.nonzero()[0] for inside in _windows(self.char_pid, orders)])
+                              + [inside.nonzero()[0] for inside in _windows(same, len(self.char_pid), orders)])
 
     @cached_property
     def ngram_pid(self) -> np.ndarray:
@@ -165,16 +166,14 @@ def _stat_columns(columns: tuple[str, ...]) -> np.ndarray:
     return np.array([_S[c] for c in columns], dtype=np.int64)
 
 
-def _windows(char_pid: np.ndarray, orders) -> list[np.ndarray]:
+def _windows(same: np.ndarray, size: int, orders) -> list[np.ndarray]:
     """For each order k (ascending from 1), which windows of k consecutive characters of the
-    concatenation lie inside one paragraph: the n-grams. A window of order k+1 is one of
-    order k whose next character is in the same paragraph."""
-    same = char_pid[1:] == char_pid[:-1]
-    inside, out = np.ones(len(char_pid), dtype=bool), []
-    for order in orders:
-        if order > 1:
-            inside = inside[:-1] & same[order - 2:]
-        out.append(inside)
+    concatenation (`size` characters; ``same[i]``: characters i and i+1 are in one paragraph)
+    lie inside one paragraph: the n-grams. A window of order k+1 is one of order k whose next
+    character is in the same paragraph."""
+    out = [np.ones(size, dtype=bool)]
+    for order in orders[1:]:
+        out.append(same if order == 2 else out[-1][:-1] & same[order - 2:])
     return out
 
 
@@ -246,24 +245,24 @@ def _unigram_table() -> np.ndarray:
     return _finalise(_mix(np.arange(LUT_SIZE, dtype=np.uint32), 1))
 
 
-def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], orders) -> np.ndarray:
+def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], counts: list[int], orders) -> np.ndarray:
     """The hashed feature index (as uint64) of the n-grams of `chars` (folded code points) that
-    `windows` keeps, order by order (ascending from 1), in one array. A 1-gram's index is
-    a lookup in `_unigram_table` (computed past it); longer ones are mixed over every window,
-    and the kept ones finalised together."""
-    counts = [int(np.count_nonzero(keep)) for keep in windows]
-    out = np.empty(sum(counts), dtype=np.uint64)
+    `windows` keeps (`counts` of them), order by order (ascending from 1), in one array, and
+    a zero after them. A 1-gram's index is a lookup in `_unigram_table` (computed past it);
+    longer ones are mixed over every window, and the kept ones finalised together."""
+    out = np.empty(sum(counts) + 1, dtype=np.uint64)
+    out[-1] = 0
     table = _unigram_table()
     unigrams = out[:counts[0]]  # every character is a 1-gram
     table.take(chars, mode="clip", out=unigrams)
-    high = (chars >= len(table)).nonzero()[0]
-    if len(high):
+    if len(chars) and chars.max() >= len(table):
+        high = (chars >= len(table)).nonzero()[0]
         unigrams[high] = _finalise(_mix(chars[high], 1))
     at = counts[0]
     for order, keep, count in zip(orders[1:], windows[1:], counts[1:]):
-        np.compress(keep, _mix(chars, order), out=out[at:at + count])
+        _mix(chars, order).compress(keep, out=out[at:at + count])
         at += count
-    _finalise(out[counts[0]:])
+    _finalise(out[counts[0]:-1])
     return out
 
 
@@ -302,13 +301,16 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
         cells[offsets[j] + lens[j] - 1] = n * len(flags)  # counted in a bin left out below
     combos = np.bincount(cells, minlength=n * len(flags) + 1)[:n * len(flags)].reshape(n, len(flags))
     stats[:, _CLASS_COLS] = combos.astype(np.float32) @ bits
-    if len(raw):
-        stats[:, _S["ends_sent"]] = (lens > 0) & ((flags[cid[np.maximum(se - 1, 0)]] & SENT_END) != 0)
-        stats[:, _S["bullet"]] = (lens > 0) & ((flags[cid[np.minimum(ss, len(raw) - 1)]] & BULLET) != 0)
+    filled = lens > 0
+    if len(raw):  # the class of a paragraph's last and first character ("clip": empty paragraphs)
+        sent_end_of, bullet_of = _edge_classes()
+        stats[:, _S["ends_sent"]] = filled & sent_end_of[cid.take(se - 1, mode="clip")]
+        stats[:, _S["bullet"]] = filled & bullet_of[cid.take(ss, mode="clip")]
     stats[:, _S["indent"]] = ss - s
+    same = ids[1:] == ids[:-1]  # character i + 1 is in the paragraph of character i
     solid_in = cid_in >= spaces
     run_start = solid_in.copy()  # tokens = runs of non-space characters
-    run_start[1:] &= ~(solid_in[:-1] & (ids[1:] == ids[:-1]))
+    run_start[1:] &= ~(solid_in[:-1] & same)
     stats[:, _S["tokens"]] = np.bincount(ids[run_start], minlength=n)[:n]
 
     folded = fold_codes(raw)
@@ -316,33 +318,43 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     kw_pid = ss.searchsorted(kw_start, side="right") - 1  # the last paragraph starting at or before
     inside = (kw_pid >= 0) & (kw_end <= (ss + lens)[np.maximum(kw_pid, 0)])  # within its stripped text
     kw_pid, kw_start, kw_end, kw_cat = kw_pid[inside].astype(np.int32), kw_start[inside], kw_end[inside], kw_cat[inside]
-    if len(kw_start):  # one count per match: a bincount over the flattened stats
-        cells = kw_pid * stats.shape[1] + _stat_columns(matcher.columns)[kw_cat]
-        stats.reshape(-1)[:] += np.bincount(cells, minlength=stats.size)
+    if len(kw_start):  # one count per match (exact: small integers)
+        np.add.at(stats.reshape(-1), kw_pid * stats.shape[1] + _stat_columns(matcher.columns)[kw_cat], 1)
     keywords = (kw_pid, kw_start + lo, kw_end + lo, kw_cat)
 
     # n-grams: windows of the concatenation inside one paragraph, grouped by order
     orders = [order for order in NGRAM_ORDERS if order <= len(raw)]
-    group_sizes = np.maximum(lens - (np.array(orders, dtype=np.int64)[:, None] - 1), 0)
+    group_sizes = np.maximum(lens - _ORDER_OFFSETS[:len(orders)], 0)
     count = group_sizes.sum(axis=0).astype(np.float32)  # n-grams per paragraph
-    scale = (1.0 / np.sqrt(np.maximum(count, 1.0))).astype(np.float32)
+    scale = 1.0 / np.sqrt(np.maximum(count, 1.0))  # float32
     if orders:
-        hashes = _ngram_hashes(folded[pos], _windows(ids, orders), orders)
-        ngram_hash = hashes.astype(np.int32)
+        hashes = _ngram_hashes(folded[pos], _windows(same, total, orders), group_sizes.sum(axis=1).tolist(), orders)
+        ngram_hash = hashes[:-1].astype(np.int32)
         # A bag of n-gram hashes plus the length identifies a paragraph's text for repetition:
         # sum(hash + 0.5) + length * 1e12. The sum is exact in integers and in float64 (far
-        # below 2**52), so it is taken per (order, paragraph) group from a running sum.
-        running = np.zeros(len(hashes) + 1, dtype=np.uint64)
-        hashes.cumsum(out=running[1:])
-        ends = group_sizes.ravel().cumsum()
-        sums = (running[ends] - running[ends - group_sizes.ravel()]).reshape(group_sizes.shape).sum(axis=0)
-        fingerprint = (sums + 0.5 * count) + lens * 1e12
+        # below 2**52); it is taken per (order, paragraph) group by one reduceat (`hashes`
+        # ends with a zero, so that every group's first row is a valid index; an empty
+        # group's "sum" is the row at its index, set to 0).
+        sizes = group_sizes.ravel()
+        sums = np.add.reduceat(hashes, sizes.cumsum() - sizes)
+        sums[sizes == 0] = 0
+        fingerprint = (sums.reshape(group_sizes.shape).sum(axis=0) + 0.5 * count) + lens * 1e12
     else:
         ngram_hash = np.zeros(0, dtype=np.int32)
         fingerprint = lens * 1e12
     short = _short_groups(group_sizes, s, e, [n] if page_ends is None else page_ends)
-    return Batch(first, stats, ngram_hash, group_sizes, short, scale, keywords, fingerprint.astype(np.float64),
+    return Batch(first, stats, ngram_hash, group_sizes, short, scale, keywords, fingerprint.astype(np.float64, copy=False),
                  text, ids, pos + lo)
+
+
+_ORDER_OFFSETS = np.array(NGRAM_ORDERS, dtype=np.int64)[:, None] - 1  # an order-k window spans k - 1 more characters
+
+
+@lru_cache(maxsize=1)
+def _edge_classes() -> tuple[np.ndarray, np.ndarray]:
+    """Per class combination of `class_index`: has SENT_END, has BULLET."""
+    flags = class_index()[1]
+    return (flags & SENT_END) != 0, (flags & BULLET) != 0
 
 
 def batches(text: str, starts: np.ndarray, ends: np.ndarray, matcher: Matcher,
