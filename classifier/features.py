@@ -367,7 +367,7 @@ def batches(text: str, starts: np.ndarray, ends: np.ndarray, matcher: Matcher,
     n = len(starts)
     first = 0
     while first < n or (n == 0 and first == 0):
-        last = int(np.searchsorted(ends, starts[first] + BATCH_CHARS, side="right")) if n else 0
+        last = int(ends.searchsorted(starts[first] + BATCH_CHARS, side="right")) if n else 0
         last = min(max(last, first + 1), n)
         yield _batch(text, codes, starts, ends, first, last, matcher)
         if n == 0:

@@ -89,7 +89,9 @@ class Model:
         dense, names = dense_features(stats, fingerprint, page_starts)
         if names != self.dense_names:
             raise ModelError("model features do not match this version of webspam; retrain with `webspam train`")
-        return (dense - self.dense_mean) / self.dense_scale
+        dense -= self.dense_mean
+        dense /= self.dense_scale
+        return dense
 
     def probabilities(self, scores: np.ndarray) -> np.ndarray:
         z = scores / self.temperature
