@@ -311,9 +311,10 @@ class Cleaner:
         hits = [m.start() for m in repair.GLUE_MARKER_RE.finditer(text)]
         if not hits:
             return starts, ends
-        where = np.searchsorted(starts, hits, side="right") - 1
-        inside = np.unique(where[(where >= 0) & (np.asarray(hits) > starts[np.maximum(where, 0)])])
-        cuts = {int(i): repair.glued_boundaries(text[starts[i]:ends[i]]) for i in inside.tolist()}
+        # the paragraph starting before each hit (a handful per page: plain Python)
+        owners = (starts.searchsorted(hits, side="right") - 1).tolist()
+        inside = sorted({i for i, h in zip(owners, hits) if i >= 0 and h > starts[i]})
+        cuts = {i: repair.glued_boundaries(text[starts[i]:ends[i]]) for i in inside}
         cuts = {i: c for i, c in cuts.items() if c}
         if not cuts:
             return starts, ends

@@ -211,9 +211,11 @@ def _short_groups(group_sizes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                     order, j = divmod(int(filled[-1]), end - first)
                     out.append(order * n + first + j)
         first = end
-    return np.array(sorted(out), dtype=np.int64)
+    return np.array(sorted(out), dtype=np.int64) if out else _NONE
 
 
+_NONE = np.zeros(0, dtype=np.int64)
+_NONE.flags.writeable = False  # shared by every batch without short groups
 _SEEDS = np.array([(0x9E3779B97F4A7C15 * n) & 0xFFFFFFFFFFFFFFFF for n in range(max(NGRAM_ORDERS) + 1)],
                   dtype=np.uint64)
 
