@@ -68,7 +68,7 @@ PATTERNS: dict[str, list[str]] = {
 STAT_NAMES = (("chars",) + CLASS_NAMES + ("ends_sent", "bullet", "indent", "tokens")
               + tuple(f"kw_{c}" for c in CATEGORIES) + tuple(PATTERNS))
 _S = {name: i for i, name in enumerate(STAT_NAMES)}
-_CLASS_COLS = [_S[name] for name in CLASS_NAMES]
+_CLASS_COLS = slice(1, 1 + len(CLASS_NAMES))  # the class counts follow "chars" in STAT_NAMES
 
 
 def pattern_keywords() -> list[tuple[str, str]]:

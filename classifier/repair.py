@@ -144,8 +144,7 @@ def _classes(codes: np.ndarray) -> np.ndarray:
 
 
 def _class_counts(cls: np.ndarray) -> tuple[int, int]:
-    _, common, rare = np.bincount(cls, minlength=3).tolist()
-    return rare, common
+    return int(np.count_nonzero(cls == RARE)), int(np.count_nonzero(cls == COMMON))
 
 
 def rare_counts(text: str) -> tuple[int, int]:
