@@ -8,6 +8,7 @@ the strongest keywords and n-grams behind the label, and what the segmenter chan
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -219,7 +220,7 @@ class Page:
         if self._parts:
             return "\n".join(t for t in (part.text for _, part in self._parts) if t)
         t = self._text
-        kept = np.flatnonzero(self._kept) if len(self._kept) else np.zeros(0, dtype=np.int64)
+        kept = self._kept.nonzero()[0] if len(self._kept) else np.zeros(0, dtype=np.int64)
         parts = [t[s:e].strip() for s, e in zip(self._starts[kept].tolist(), self._ends[kept].tolist())]
         article = "\n".join(_unwrap(p) if "\n" in p or "\r" in p else p for p in parts)
         return to_simplified(article) if self._to_simplified else article
@@ -312,9 +313,10 @@ class Cleaner:
         hits = [m.start() for m in repair.GLUE_MARKER_RE.finditer(text)]
         if not hits:
             return starts, ends
-        where = np.searchsorted(starts, hits, side="right") - 1
-        inside = np.unique(where[(where >= 0) & (np.asarray(hits) > starts[np.maximum(where, 0)])])
-        cuts = {int(i): repair.glued_boundaries(text[starts[i]:ends[i]]) for i in inside.tolist()}
+        # the paragraph starting before each hit (a handful per page: plain Python)
+        owners = (starts.searchsorted(hits, side="right") - 1).tolist()
+        inside = sorted({i for i, h in zip(owners, hits) if i >= 0 and h > starts[i]})
+        cuts = {i: repair.glued_boundaries(text[starts[i]:ends[i]]) for i in inside}
         cuts = {i: c for i, c in cuts.items() if c}
         if not cuts:
             return starts, ends
@@ -331,7 +333,7 @@ class Cleaner:
         """Repaired paragraph texts (or None when nothing changed) and per-paragraph notes."""
         o = self.options
         pinyin = o.repair_pinyin and ("(" in text or "（" in text) and _TONED.take(codes, mode="clip").any()
-        moji = o.repair_mojibake and repair.mojibake_status(text) != repair.OK
+        moji = o.repair_mojibake and repair.mojibake_status(text, codes) != repair.OK
         if not (pinyin or moji):
             return None, {}, []
         texts = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
@@ -399,7 +401,7 @@ class Cleaner:
             o = self.options
             seg = segment(probs, self._priors, self.model.transitions, self.model.start, o.confident,
                           o.transition_weight, o.article_confident, page_starts)
-            rows = np.cumsum([0] + [len(p.starts) for p in live]).tolist()
+            rows = list(itertools.accumulate((len(p.starts) for p in live), initial=0))
         out, k = [], 0
         for text, p in zip(texts, prepared):
             if p is None:

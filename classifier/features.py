@@ -68,7 +68,7 @@ PATTERNS: dict[str, list[str]] = {
 STAT_NAMES = (("chars",) + CLASS_NAMES + ("ends_sent", "bullet", "indent", "tokens")
               + tuple(f"kw_{c}" for c in CATEGORIES) + tuple(PATTERNS))
 _S = {name: i for i, name in enumerate(STAT_NAMES)}
-_CLASS_COLS = [_S[name] for name in CLASS_NAMES]
+_CLASS_COLS = slice(1, 1 + len(CLASS_NAMES))  # the class counts follow "chars" in STAT_NAMES
 
 
 def pattern_keywords() -> list[tuple[str, str]]:
@@ -124,8 +124,9 @@ class Batch:
     def _ngram_starts(self) -> np.ndarray:
         """Where each n-gram occurrence starts in the concatenated characters."""
         orders = NGRAM_ORDERS[:len(self.group_sizes)]
+        same = self.char_pid[1:] == self.char_pid[:-1]
         return np.concatenate([np.zeros(0, dtype=np.int64)]
-                              + [inside.nonzero()[0] for inside in _windows(self.char_pid, orders)])
+                              + [inside.nonzero()[0] for inside in _windows(same, len(self.char_pid), orders)])
 
     @cached_property
     def ngram_pid(self) -> np.ndarray:
@@ -165,16 +166,14 @@ def _stat_columns(columns: tuple[str, ...]) -> np.ndarray:
     return np.array([_S[c] for c in columns], dtype=np.int64)
 
 
-def _windows(char_pid: np.ndarray, orders) -> list[np.ndarray]:
+def _windows(same: np.ndarray, size: int, orders) -> list[np.ndarray]:
     """For each order k (ascending from 1), which windows of k consecutive characters of the
-    concatenation lie inside one paragraph: the n-grams. A window of order k+1 is one of
-    order k whose next character is in the same paragraph."""
-    same = char_pid[1:] == char_pid[:-1]
-    inside, out = np.ones(len(char_pid), dtype=bool), []
-    for order in orders:
-        if order > 1:
-            inside = inside[:-1] & same[order - 2:]
-        out.append(inside)
+    concatenation (`size` characters; ``same[i]``: characters i and i+1 are in one paragraph)
+    lie inside one paragraph: the n-grams. A window of order k+1 is one of order k whose next
+    character is in the same paragraph."""
+    out = [np.ones(size, dtype=bool)]
+    for order in orders[1:]:
+        out.append(same if order == 2 else out[-1][:-1] & same[order - 2:])
     return out
 
 
@@ -212,9 +211,11 @@ def _short_groups(group_sizes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                     order, j = divmod(int(filled[-1]), end - first)
                     out.append(order * n + first + j)
         first = end
-    return np.array(sorted(out), dtype=np.int64)
+    return np.array(sorted(out), dtype=np.int64) if out else _NONE
 
 
+_NONE = np.zeros(0, dtype=np.int64)
+_NONE.flags.writeable = False  # shared by every batch without short groups
 _SEEDS = np.array([(0x9E3779B97F4A7C15 * n) & 0xFFFFFFFFFFFFFFFF for n in range(max(NGRAM_ORDERS) + 1)],
                   dtype=np.uint64)
 
@@ -246,24 +247,26 @@ def _unigram_table() -> np.ndarray:
     return _finalise(_mix(np.arange(LUT_SIZE, dtype=np.uint32), 1))
 
 
-def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], orders) -> np.ndarray:
+def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], counts: list[int], orders) -> np.ndarray:
     """The hashed feature index (as uint64) of the n-grams of `chars` (folded code points) that
-    `windows` keeps, order by order (ascending from 1), in one array. A 1-gram's index is
-    a lookup in `_unigram_table` (computed past it); longer ones are mixed over every window,
-    and the kept ones finalised together."""
-    counts = [int(np.count_nonzero(keep)) for keep in windows]
-    out = np.empty(sum(counts), dtype=np.uint64)
+    `windows` keeps (`counts` of them), order by order (ascending from 1), in one array, and
+    a zero after them. A 1-gram's index is a lookup in `_unigram_table` (computed past it);
+    longer ones are mixed over every window, and the kept ones finalised together. The mixing
+    runs on the code points as uint64 (numpy mixes uint32 into uint64 far slower)."""
+    chars = chars.astype(np.uint64)
+    out = np.empty(sum(counts) + 1, dtype=np.uint64)
+    out[-1] = 0
     table = _unigram_table()
     unigrams = out[:counts[0]]  # every character is a 1-gram
     table.take(chars, mode="clip", out=unigrams)
-    high = (chars >= len(table)).nonzero()[0]
-    if len(high):
+    if len(chars) and chars.max() >= len(table):
+        high = (chars >= len(table)).nonzero()[0]
         unigrams[high] = _finalise(_mix(chars[high], 1))
     at = counts[0]
     for order, keep, count in zip(orders[1:], windows[1:], counts[1:]):
-        np.compress(keep, _mix(chars, order), out=out[at:at + count])
+        _mix(chars, order).compress(keep, out=out[at:at + count])
         at += count
-    _finalise(out[counts[0]:])
+    _finalise(out[counts[0]:-1])
     return out
 
 
@@ -302,13 +305,16 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
         cells[offsets[j] + lens[j] - 1] = n * len(flags)  # counted in a bin left out below
     combos = np.bincount(cells, minlength=n * len(flags) + 1)[:n * len(flags)].reshape(n, len(flags))
     stats[:, _CLASS_COLS] = combos.astype(np.float32) @ bits
-    if len(raw):
-        stats[:, _S["ends_sent"]] = (lens > 0) & ((flags[cid[np.maximum(se - 1, 0)]] & SENT_END) != 0)
-        stats[:, _S["bullet"]] = (lens > 0) & ((flags[cid[np.minimum(ss, len(raw) - 1)]] & BULLET) != 0)
+    filled = lens > 0
+    if len(raw):  # the class of a paragraph's last and first character ("clip": empty paragraphs)
+        sent_end_of, bullet_of = _edge_classes()
+        stats[:, _S["ends_sent"]] = filled & sent_end_of[cid.take(se - 1, mode="clip")]
+        stats[:, _S["bullet"]] = filled & bullet_of[cid.take(ss, mode="clip")]
     stats[:, _S["indent"]] = ss - s
+    same = ids[1:] == ids[:-1]  # character i + 1 is in the paragraph of character i
     solid_in = cid_in >= spaces
     run_start = solid_in.copy()  # tokens = runs of non-space characters
-    run_start[1:] &= ~(solid_in[:-1] & (ids[1:] == ids[:-1]))
+    run_start[1:] &= ~(solid_in[:-1] & same)
     stats[:, _S["tokens"]] = np.bincount(ids[run_start], minlength=n)[:n]
 
     folded = fold_codes(raw)
@@ -316,33 +322,43 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     kw_pid = ss.searchsorted(kw_start, side="right") - 1  # the last paragraph starting at or before
     inside = (kw_pid >= 0) & (kw_end <= (ss + lens)[np.maximum(kw_pid, 0)])  # within its stripped text
     kw_pid, kw_start, kw_end, kw_cat = kw_pid[inside].astype(np.int32), kw_start[inside], kw_end[inside], kw_cat[inside]
-    if len(kw_start):  # one count per match: a bincount over the flattened stats
-        cells = kw_pid * stats.shape[1] + _stat_columns(matcher.columns)[kw_cat]
-        stats.reshape(-1)[:] += np.bincount(cells, minlength=stats.size)
+    if len(kw_start):  # one count per match (exact: small integers)
+        np.add.at(stats.reshape(-1), kw_pid * stats.shape[1] + _stat_columns(matcher.columns)[kw_cat], 1)
     keywords = (kw_pid, kw_start + lo, kw_end + lo, kw_cat)
 
     # n-grams: windows of the concatenation inside one paragraph, grouped by order
     orders = [order for order in NGRAM_ORDERS if order <= len(raw)]
-    group_sizes = np.maximum(lens - (np.array(orders, dtype=np.int64)[:, None] - 1), 0)
+    group_sizes = np.maximum(lens - _ORDER_OFFSETS[:len(orders)], 0)
     count = group_sizes.sum(axis=0).astype(np.float32)  # n-grams per paragraph
-    scale = (1.0 / np.sqrt(np.maximum(count, 1.0))).astype(np.float32)
+    scale = 1.0 / np.sqrt(np.maximum(count, 1.0))  # float32
     if orders:
-        hashes = _ngram_hashes(folded[pos], _windows(ids, orders), orders)
-        ngram_hash = hashes.astype(np.int32)
+        hashes = _ngram_hashes(folded[pos], _windows(same, total, orders), group_sizes.sum(axis=1).tolist(), orders)
+        ngram_hash = hashes[:-1].astype(np.int32)
         # A bag of n-gram hashes plus the length identifies a paragraph's text for repetition:
         # sum(hash + 0.5) + length * 1e12. The sum is exact in integers and in float64 (far
-        # below 2**52), so it is taken per (order, paragraph) group from a running sum.
-        running = np.zeros(len(hashes) + 1, dtype=np.uint64)
-        hashes.cumsum(out=running[1:])
-        ends = group_sizes.ravel().cumsum()
-        sums = (running[ends] - running[ends - group_sizes.ravel()]).reshape(group_sizes.shape).sum(axis=0)
-        fingerprint = (sums + 0.5 * count) + lens * 1e12
+        # below 2**52); it is taken per (order, paragraph) group by one reduceat (`hashes`
+        # ends with a zero, so that every group's first row is a valid index; an empty
+        # group's "sum" is the row at its index, set to 0).
+        sizes = group_sizes.ravel()
+        sums = np.add.reduceat(hashes, sizes.cumsum() - sizes)
+        sums[sizes == 0] = 0
+        fingerprint = (sums.reshape(group_sizes.shape).sum(axis=0) + 0.5 * count) + lens * 1e12
     else:
         ngram_hash = np.zeros(0, dtype=np.int32)
         fingerprint = lens * 1e12
     short = _short_groups(group_sizes, s, e, [n] if page_ends is None else page_ends)
-    return Batch(first, stats, ngram_hash, group_sizes, short, scale, keywords, fingerprint.astype(np.float64),
+    return Batch(first, stats, ngram_hash, group_sizes, short, scale, keywords, fingerprint.astype(np.float64, copy=False),
                  text, ids, pos + lo)
+
+
+_ORDER_OFFSETS = np.array(NGRAM_ORDERS, dtype=np.int64)[:, None] - 1  # an order-k window spans k - 1 more characters
+
+
+@lru_cache(maxsize=1)
+def _edge_classes() -> tuple[np.ndarray, np.ndarray]:
+    """Per class combination of `class_index`: has SENT_END, has BULLET."""
+    flags = class_index()[1]
+    return (flags & SENT_END) != 0, (flags & BULLET) != 0
 
 
 def batches(text: str, starts: np.ndarray, ends: np.ndarray, matcher: Matcher,
@@ -353,7 +369,7 @@ def batches(text: str, starts: np.ndarray, ends: np.ndarray, matcher: Matcher,
     n = len(starts)
     first = 0
     while first < n or (n == 0 and first == 0):
-        last = int(np.searchsorted(ends, starts[first] + BATCH_CHARS, side="right")) if n else 0
+        last = int(ends.searchsorted(starts[first] + BATCH_CHARS, side="right")) if n else 0
         last = min(max(last, first + 1), n)
         yield _batch(text, codes, starts, ends, first, last, matcher)
         if n == 0:
@@ -386,7 +402,8 @@ CONTEXT_CAP = 30.0
 
 
 def _log(x):
-    return np.log1p(np.maximum(x, 0)).astype(np.float32)
+    """log1p of non-negative values (every caller's are), rounded to float32."""
+    return np.log1p(x).astype(np.float32, copy=False)
 
 
 _RATIO = ("cjk", "digit", "latin", "space", "punct", "sep", "bad")
@@ -413,12 +430,13 @@ def _cols(names) -> list[int]:
 _DENSE = {name: i for i, name in enumerate(DENSE_NAMES)}
 # stats columns read by the elementwise blocks of `dense_features`, each block in one gather
 _LOG_SRC = np.array(_cols(("chars",) + _DENSITY + _LOGGED))         # log1p: log_chars, *_log
+_LOG_DST = np.array([_DENSE[x] for x in ["log_chars"] + [f"{x}_log" for x in _DENSITY + _LOGGED]])
 _DIV_SRC = np.array(_cols(_RATIO + _DENSITY + _KW_DENSITY))         # per character: ratios, densities
+_DIV_DST = np.array([_DENSE[x] for x in [f"{x}_ratio" for x in _RATIO] + [f"{x}_density" for x in _DENSITY + _KW_DENSITY]])
+# ... scaled and capped: ratios as they are (x * 1, at most inf: exact), densities * 20 or * 10, at most 3
+_DIV_SCALE = np.array([1] * len(_RATIO) + [20] * len(_DENSITY) + [10] * len(_KW_DENSITY), dtype=np.float32)
+_DIV_CAP = np.array([np.inf] * len(_RATIO) + [3] * (len(_DENSITY) + len(_KW_DENSITY)), dtype=np.float32)
 _FLAG_SRC = np.array(_cols(_FLAGS))
-_SPAM_KW_SRC = np.array(_cols(("kw_gambling", "kw_adult", "kw_spam")))
-# length bin k holds LEN_BINS[k-1] < chars <= LEN_BINS[k] (np.digitize with right=True)
-_BIN_LO = np.concatenate(([-np.inf], LEN_BINS)).astype(np.float32)
-_BIN_HI = np.concatenate((LEN_BINS, [np.inf])).astype(np.float32)
 
 
 def _dense_slice(first: str, width: int) -> slice:
@@ -443,25 +461,26 @@ def main_block(where: list[int], chars: list[float]) -> tuple[int, int]:
 class _Pages(NamedTuple):
     """Where the pages are among the paragraphs of a `dense_features` call."""
 
-    first: np.ndarray         # (pages,) index of each page's first paragraph
-    last: np.ndarray          # (pages,) ... and of its last
+    first: list[int]          # index of each page's first paragraph
+    last: list[int]           # ... and of its last
     page: np.ndarray | None   # (n,) page of each paragraph; None: one page
     local: np.ndarray         # (n,) index of each paragraph in its page
 
-    def spread(self, values: np.ndarray):
-        """Per-page values for each paragraph: one page's value as a scalar (numpy broadcasts
-        it, so one page costs no gather), else gathered by page."""
-        return values[0] if self.page is None else values[self.page]
+    def spread(self, values):
+        """Per-page values (a list or an array) for each paragraph: one page's value as a
+        scalar (numpy broadcasts it, so one page costs no gather), else gathered by page."""
+        return values[0] if self.page is None else np.asarray(values)[self.page]
 
 
-def _pages(page_starts: np.ndarray | None, n: int) -> _Pages:
+def _pages(page_starts: np.ndarray | None, idx: np.ndarray) -> _Pages:
+    """The pages of paragraphs ``idx = arange(n)``."""
+    n = len(idx)
     if page_starts is None:
-        return _Pages(np.zeros(1, dtype=np.int64), np.full(1, n - 1), None, np.arange(n))
+        return _Pages([0], [n - 1], None, idx)
     first = np.asarray(page_starts, dtype=np.int64)
-    last = np.empty_like(first)
-    last[:-1], last[-1] = first[1:] - 1, n - 1
+    last = np.append(first[1:] - 1, n - 1)
     page = np.repeat(np.arange(len(first)), last - first + 1)
-    return _Pages(first, last, page, np.arange(n) - first[page])
+    return _Pages(first.tolist(), last.tolist(), page, idx - first[page])
 
 
 def dense_features(stats: np.ndarray, fingerprint: np.ndarray,
@@ -479,61 +498,69 @@ def dense_features(stats: np.ndarray, fingerprint: np.ndarray,
     if not n:
         return out, list(DENSE_NAMES)
     chars = stats[:, 0]
-    logs = np.log1p(np.maximum(stats[:, _LOG_SRC], 0))
-    out[:, _DENSE["log_chars"]] = logs[:, 0] / 5
-    out[:, _dense_slice("sent_end_log", len(_DENSITY))] = logs[:, 1:1 + len(_DENSITY)]
-    out[:, _dense_slice("indent_log", len(_LOGGED))] = logs[:, 1 + len(_DENSITY):]
-    out[:, _dense_slice("len_bin0", len(LEN_BINS) + 1)] = (chars[:, None] > _BIN_LO) & (chars[:, None] <= _BIN_HI)
-    per_char = stats[:, _DIV_SRC] / np.maximum(chars, 1.0)[:, None]
-    r, d = len(_RATIO), len(_DENSITY)
-    out[:, _dense_slice("cjk_ratio", r)] = per_char[:, :r]
-    out[:, _dense_slice("sent_end_density", d)] = np.minimum(per_char[:, r:r + d] * 20, 3)
-    out[:, _dense_slice("kw_gambling_density", len(_KW_DENSITY))] = np.minimum(per_char[:, r + d:] * 10, 3)
+    logs = np.log1p(stats[:, _LOG_SRC])  # counts: never negative
+    out[:, _LOG_DST] = logs
+    out[:, _DENSE["log_chars"]] /= 5
+    # length bin k holds LEN_BINS[k-1] < chars <= LEN_BINS[k] (np.digitize with right=True)
+    idx = np.arange(n)
+    out[idx, LEN_BINS.searchsorted(chars) + _DENSE["len_bin0"]] = 1
+    out[:, _DIV_DST] = np.minimum(stats[:, _DIV_SRC] / np.maximum(chars, 1.0)[:, None] * _DIV_SCALE, _DIV_CAP)
     out[:, _dense_slice("ends_sent", len(_FLAGS))] = stats[:, _FLAG_SRC]
-    pages = _pages(page_starts, n)
-    prose = _context(out, stats, fingerprint, logs[:, 0], pages)
+    pages = _pages(page_starts, idx)
+    prose = _context(out, stats, fingerprint, logs[:, 0], idx, pages)
     _neighbours(out, stats, prose, pages)
     return out, list(DENSE_NAMES)
 
 
+# context columns that are log1p of float64 distances, filled together (see `_context`)
+_CONTEXT_LOGS = np.array([_DENSE[x] for x in ("pos_log", "pos_from_end_log", "dist_main_block", "dist_next_prose",
+                                               "dist_prev_prose")])
+
+
 def _context(out: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray, log_chars: np.ndarray,
-             pages: _Pages) -> np.ndarray:
+             idx: np.ndarray, pages: _Pages) -> np.ndarray:
     """Fill the page-context columns (`_CONTEXT`) of `out`; returns the prose mask.
 
     Distances are capped at CONTEXT_CAP and computed in float64 from exact integers, as the
-    definitions have them; `_log` then rounds once to float32. Per-page values (the longest
-    paragraph, the main block, the prose count) are spread to the paragraphs by page."""
+    definitions have them; log1p then rounds once to float32 (the five such columns in one
+    pass, `_CONTEXT_LOGS`). Per-page values (the longest paragraph, the main block, the prose
+    count) are computed page by page and spread to the paragraphs (`_Pages.spread`)."""
     n, col, local, spread = len(stats), _DENSE, pages.local, pages.spread
-    idx = np.arange(n)
     chars, sent, comma, cjk = (stats[:, _S[c]] for c in ("chars", "sent_end", "comma", "cjk"))
     prose = (chars >= PROSE_MIN_CHARS) & (sent + comma >= 2) & (cjk >= 0.5 * chars)
-    size = spread(pages.last - pages.first + 1)
-    out[:, col["rel_pos"]] = local / np.maximum(size - 1, 1)
-    out[:, col["pos_log"]] = _log(local) / 5
-    out[:, col["pos_from_end_log"]] = _log(size - 1 - local) / 5
-    out[:, col["repeated_log"]] = _log(_repeats(fingerprint, pages.page).astype(np.float32) - 1)
     out[:, col["prose"]] = prose
+    dist = np.empty((len(_CONTEXT_LOGS), n))  # float64 rows, in the order of _CONTEXT_LOGS
+    last_local = spread([z - a for a, z in zip(pages.first, pages.last)])
+    dist[0] = local
+    np.subtract(last_local, local, out=dist[1])
+    denominator = spread([max(z - a, 1) for a, z in zip(pages.first, pages.last)])
+    out[:, col["rel_pos"]] = local / denominator
+    out[:, col["repeated_log"]] = _log(_repeats(fingerprint, pages.page) - 1)
     out[:, col["rel_len_log"]] = log_chars - spread(_log(np.maximum.reduceat(chars, pages.first)))
     rank = np.empty(n, dtype=np.int64)  # the inverse permutation: a stable argsort of the stable argsort
     rank[chars.argsort(kind="stable") if pages.page is None else np.lexsort((chars, pages.page))] = local
-    out[:, col["rel_len_rank"]] = rank / np.maximum(size - 1, 1)
+    out[:, col["rel_len_rank"]] = rank / denominator
 
     where = prose.nonzero()[0]
     starts, ends = _main_blocks(where, chars, pages)
-    b0, b1, has = spread(starts), spread(ends), spread(starts >= 0)
-    out[:, col["in_main_block"]] = (idx >= b0) & (idx <= b1)
+    b0, b1, has = spread(starts), spread(ends), spread([b >= 0 for b in starts])
+    before, after = idx < b0, idx > b1
+    out[:, col["in_main_block"]] = ~(before | after)
+    out[:, col["after_main_block"]] = has & after
+    out[:, col["before_main_block"]] = has & before
     gap = np.minimum(np.maximum(np.maximum(b0 - idx, idx - b1), 0), CONTEXT_CAP)
-    out[:, col["dist_main_block"]] = _log(np.where(has, gap, CONTEXT_CAP))
-    out[:, col["after_main_block"]] = has & (idx > b1)
-    out[:, col["before_main_block"]] = has & (idx < b0)
+    dist[2] = np.where(has, gap, CONTEXT_CAP)
     # Nearest prose paragraph at or after / at or before each paragraph: a running min / max
     # over the prose indexes (it may reach into the next / previous page: then there is none).
     big = n + int(CONTEXT_CAP)
     nxt = np.minimum.accumulate(np.where(prose, idx, big)[::-1])[::-1]
     prv = np.maximum.accumulate(np.where(prose, idx, -big))
     first, last = spread(pages.first), spread(pages.last)
-    out[:, col["dist_next_prose"]] = _log(np.minimum(np.where(nxt <= last, nxt - idx, CONTEXT_CAP), CONTEXT_CAP))
-    out[:, col["dist_prev_prose"]] = _log(np.minimum(np.where(prv >= first, idx - prv, CONTEXT_CAP), CONTEXT_CAP))
+    np.minimum(np.where(nxt <= last, nxt - idx, CONTEXT_CAP), CONTEXT_CAP, out=dist[3])
+    np.minimum(np.where(prv >= first, idx - prv, CONTEXT_CAP), CONTEXT_CAP, out=dist[4])
+    logs = _log(dist)
+    logs[:2] /= 5  # pos_log, pos_from_end_log
+    out[:, _CONTEXT_LOGS] = logs.T
     out[:, col["inside_body"]] = (nxt[first] <= idx) & (idx <= prv[last])  # first to last prose of the page
     prose_count = [len(where)] if pages.page is None else np.bincount(pages.page[where], minlength=len(pages.first))
     out[:, col["page_prose_log"]] = spread(np.log1p(prose_count))
@@ -544,19 +571,19 @@ def _context(out: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray, log_ch
     return prose
 
 
-def _main_blocks(where: np.ndarray, chars: np.ndarray, pages: _Pages) -> tuple[np.ndarray, np.ndarray]:
+def _main_blocks(where: np.ndarray, chars: np.ndarray, pages: _Pages) -> tuple[list[int], list[int]]:
     """First and last paragraph of each page's main block (-1, -1: a page without prose)."""
     cut = where.searchsorted(pages.first).tolist() + [len(where)]
     where_list, where_chars = where.tolist(), chars[where].tolist()
     spans = [main_block(where_list[a:z], where_chars[a:z]) if a < z else (-1, -1) for a, z in itertools.pairwise(cut)]
-    return np.array([a for a, _ in spans]), np.array([z for _, z in spans])
+    return [a for a, _ in spans], [z for _, z in spans]
 
 
-def _block_cjk_share(chars: np.ndarray, cjk: np.ndarray, b0: np.ndarray, b1: np.ndarray) -> np.ndarray:
+def _block_cjk_share(chars: np.ndarray, cjk: np.ndarray, b0: list[int], b1: list[int]) -> np.ndarray:
     """Share of CJK characters in each page's main block (its own script mix), float32; 1
     without one."""
     share = np.ones(len(b0), dtype=np.float32)
-    for p, (lo, hi) in enumerate(zip(b0.tolist(), b1.tolist())):
+    for p, (lo, hi) in enumerate(zip(b0, b1)):
         total = chars[lo:hi + 1].sum() if lo >= 0 else 0
         if total:
             share[p] = cjk[lo:hi + 1].sum() / total
@@ -575,8 +602,8 @@ def _repeats(fingerprint: np.ndarray, page: np.ndarray | None) -> np.ndarray:
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     if not single:
         new[1:] |= page[order][1:] != page[order][:-1]
-    group = new.cumsum() - 1
-    counts = np.empty(n, dtype=np.int64)
+    group = new.cumsum()
+    counts = np.empty(n, dtype=np.float32)  # small integers: exact
     counts[order] = np.bincount(group)[group]
     return counts
 
@@ -584,41 +611,42 @@ def _repeats(fingerprint: np.ndarray, page: np.ndarray | None) -> np.ndarray:
 def _neighbours(out: np.ndarray, stats: np.ndarray, prose: np.ndarray, pages: _Pages) -> None:
     """Fill the `_NEIGHBOURS` columns: the `_OWN` layout facts of the paragraphs 1 and 2
     before and after in the page (zeros past the page's ends)."""
-    chars = stats[:, 0]
+    present = stats[:, _OWN_SRC] > 0  # counts: a sum is positive when one of its terms is
     own = np.empty((len(stats), len(_OWN)), dtype=np.float32)
     own[:, 0] = prose
     own[:, 1] = out[:, _DENSE["log_chars"]]
-    own[:, 2] = stats[:, _S["bullet"]]
-    own[:, 3] = stats[:, _SPAM_KW_SRC].sum(axis=1) > 0
-    own[:, 4] = stats[:, _S["kw_navigation"]] > 0
-    own[:, 5] = stats[:, _S["sent_end"]] > 0
-    own[:, 6] = chars <= 12
-    own[:, 7] = (stats[:, _S["date"]] + stats[:, _S["time"]]) > 0
+    own[:, 2] = present[:, 0]  # bullet (0 or 1)
+    own[:, 3] = present[:, 3:6].any(axis=1)  # spam keywords
+    own[:, 4:6] = present[:, 1:3]  # navigation keywords, sentence ends
+    own[:, 6] = stats[:, 0] <= 12
+    own[:, 7] = present[:, 6:8].any(axis=1)  # date or time
+    if pages.page is not None:
+        last_local = pages.spread([z - a for a, z in zip(pages.first, pages.last)])
     for shift, cols in _NEIGHBOUR_COLUMNS:
         if shift > 0:
             out[shift:, cols] = own[:-shift]
         else:
             out[:shift, cols] = own[-shift:]
         if pages.page is not None:  # rows whose neighbour is in another page
-            size = pages.spread(pages.last - pages.first + 1)
-            across = pages.local < shift if shift > 0 else pages.local > size - 1 + shift
+            across = pages.local < shift if shift > 0 else pages.local > last_local + shift
             out[across, cols] = 0
 
 
+_OWN_SRC = np.array(_cols(("bullet", "kw_navigation", "sent_end", "kw_gambling", "kw_adult", "kw_spam", "date", "time")))
 _NEIGHBOUR_COLUMNS = [(shift, _dense_slice(f"{side}_{_OWN[0]}", len(_OWN))) for side, shift in _NEIGHBOURS]
 HEADLINE_WINDOW = 6  # paragraphs before the main block searched for its headline
 _HEADLINE_SRC = np.array(_cols(("chars", "bullet", "date", "time", "ends_sent", "cjk", "sep")))
 
 
-def _headlines(stats: np.ndarray, b0: np.ndarray, pages: _Pages) -> list[int]:
+def _headlines(stats: np.ndarray, b0: list[int], pages: _Pages) -> list[int]:
     """Each page's likeliest headline: the longest plain line (no bullet, date or sentence
     end, at least 6 characters, mostly CJK) among the HEADLINE_WINDOW paragraphs before its
     main block; the first of equals. A handful of rows per page: plain Python on exact counts."""
-    windows = [(max(b - HEADLINE_WINDOW, f), b) for f, b in zip(pages.first.tolist(), b0.tolist()) if b > f]
+    windows = [(max(b - HEADLINE_WINDOW, f), b) for f, b in zip(pages.first, b0) if b > f]
     rows = [i for lo, b in windows for i in range(lo, b)]
     if not rows:
         return []
-    values = iter(stats[np.array(rows)[:, None], _HEADLINE_SRC].tolist())
+    values = iter(stats.take(rows, axis=0)[:, _HEADLINE_SRC].tolist())
     heads = []
     for lo, b in windows:
         best, best_chars = -1, -1.0

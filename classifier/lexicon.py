@@ -78,8 +78,8 @@ class Matcher:
         given as code points (see `normalize.fold_codes`)."""
         if self.automaton is None or not len(folded):
             return _NO_MATCHES
-        data = self.alphabet.take(folded, axis=0, mode="clip").tobytes()  # past the table: no keyword's
-        found = self.automaton.find_matches_as_indexes(data, overlapping=True)
+        data = self.alphabet.take(folded, axis=0, mode="clip").reshape(-1)  # past the table: no keyword's
+        found = self.automaton.find_matches_as_indexes(data, overlapping=True)  # reads the array's buffer
         if not found:
             return _NO_MATCHES
         m = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)

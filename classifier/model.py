@@ -24,6 +24,7 @@ FORMAT = "webspam-model"
 FORMAT_VERSION = 1
 LABELS = ("article", "navigation", "ad", "spam")
 ARTICLE, NAVIGATION, AD, SPAM = range(4)
+_ONE_PAGE = np.zeros(1, dtype=np.int64)  # `page_starts` of a single page
 _ARRAYS = ("ngram_weights", "dense_weights", "bias", "dense_mean", "dense_scale", "transitions", "start")
 
 
@@ -88,7 +89,9 @@ class Model:
         dense, names = dense_features(stats, fingerprint, page_starts)
         if names != self.dense_names:
             raise ModelError("model features do not match this version of webspam; retrain with `webspam train`")
-        return (dense - self.dense_mean) / self.dense_scale
+        dense -= self.dense_mean
+        dense /= self.dense_scale
+        return dense
 
     def probabilities(self, scores: np.ndarray) -> np.ndarray:
         z = scores / self.temperature
@@ -101,16 +104,15 @@ class Model:
                    keep_batches: bool = True):
         """Logit scores (n, 4) of the paragraphs ``text[starts[i]:ends[i]]``, and the feature
         batch when the page fit in one batch and `keep_batches` (for explanations)."""
-        n = len(starts)
-        scores = np.zeros((n, 4), dtype=np.float64)
-        stats, prints, kept = [], [], []
-        for b in batches(text, starts, ends, self.matcher, codes):
-            scores[b.first:b.first + len(b.stats)] = self.ngram_scores(b)
-            stats.append(b.stats)
-            prints.append(b.fingerprint)
-            kept.append(b)
-        if n:
-            self._add_dense(scores, np.concatenate(stats), np.concatenate(prints), np.zeros(1, dtype=np.int64))
+        kept = list(batches(text, starts, ends, self.matcher, codes))
+        if len(kept) == 1:  # most pages: no copies
+            b = kept[0]
+            scores, stats, prints = self.ngram_scores(b), b.stats, b.fingerprint
+        else:
+            scores = np.concatenate([self.ngram_scores(b) for b in kept])
+            stats, prints = np.concatenate([b.stats for b in kept]), np.concatenate([b.fingerprint for b in kept])
+        if len(starts):
+            self._add_dense(scores, stats, prints, _ONE_PAGE)
         return scores, (kept[0] if keep_batches and len(kept) == 1 else None)
 
     def score_pages(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
@@ -129,7 +131,8 @@ class Model:
         page by page: BLAS may sum in another order for another number of rows, and a page's
         scores must not depend on the pages cleaned with it."""
         dense = self.dense_matrix(stats, fingerprint, page_starts if len(page_starts) > 1 else None)
-        for a, z in zip(page_starts.tolist(), np.append(page_starts[1:], len(stats)).tolist()):
+        bounds = page_starts.tolist() + [len(stats)]
+        for a, z in zip(bounds, bounds[1:]):
             scores[a:z] += dense[a:z] @ self.dense_weights + self.bias
 
     def score_texts(self, texts: list[str]) -> np.ndarray:

@@ -39,8 +39,8 @@ def codes_of(text: str) -> np.ndarray:
 def fold_codes(codes: np.ndarray) -> np.ndarray:
     lut = fold_table()
     out = lut.take(codes, mode="clip")
-    high = codes >= LUT_SIZE
-    if high.any():
+    if len(codes) and codes.max() >= LUT_SIZE:
+        high = codes >= LUT_SIZE
         out[high] = codes[high]
     return out
 

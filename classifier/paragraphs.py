@@ -117,8 +117,8 @@ def _lines(text: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     breaks = (kind == 2).nonzero()[0]
     starts = np.concatenate(([0], breaks + 1))
     ends = np.concatenate((breaks, [len(codes)]))
-    solid = np.concatenate(([0], (kind == 0).cumsum()))  # characters that are neither space nor break
-    keep = solid[ends] > solid[starts]
+    solid = (kind == 0).nonzero()[0]  # characters that are neither space nor break
+    keep = solid.searchsorted(ends) > solid.searchsorted(starts)  # a line holding one
     return starts[keep], ends[keep]
 
 

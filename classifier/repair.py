@@ -173,14 +173,17 @@ def _looks_utf8_as_gbk(text: str, rare: int, common: int) -> bool:
     return n >= MIN_NON_ASCII_BYTES and coverage >= MIN_UTF8_COVERAGE
 
 
-def _candidate_lines(text: str, codes: np.ndarray, cls: np.ndarray) -> list[str]:
-    """Lines of a multi-line text whose rare-character counts alone qualify (vectorised), from
-    the text's code points and their classes."""
+def _candidate_lines(text: str, rare_at: list[int]) -> list[str]:
+    """Lines of a multi-line text whose rare-character counts alone qualify, from the offsets
+    of the text's rare characters (`rare_at`, ascending): only lines holding two of them are
+    counted, and most pages have none (no line break between two consecutive ones)."""
+    if not any(text.find("\n", a, b) < 0 for a, b in zip(rare_at, rare_at[1:])):
+        return []
+    codes = _codes(text)
+    cls = _classes(codes)
     breaks = (codes == 10).nonzero()[0]
     # a character's line is the number of line breaks before it
-    rare = np.bincount(breaks.searchsorted((cls == RARE).nonzero()[0]))
-    if not (rare >= MIN_RARE_CHARS).any():
-        return []
+    rare = np.bincount(breaks.searchsorted(rare_at))
     common = np.bincount(breaks.searchsorted((cls == COMMON).nonzero()[0]), minlength=len(rare))[:len(rare)]
     hits = ((rare >= MIN_RARE_CHARS) & (rare >= MIN_RARE_SHARE * (rare + common))).nonzero()[0]
     if len(hits) == 0:
@@ -189,12 +192,13 @@ def _candidate_lines(text: str, codes: np.ndarray, cls: np.ndarray) -> list[str]
     return [lines[i] for i in hits]
 
 
-def mojibake_report(text: str) -> dict:
+def mojibake_report(text: str, codes: np.ndarray | None = None) -> dict:
     """Why `mojibake_status` says what it says: status plus the evidence, as data.
 
     Keys: status, rare (rare characters), common, rare_share, utf8_coverage (None when not
     computed), replacement (U+FFFD count), lines (suspect lines, when only some lines of a
-    multi-line text are mojibake).
+    multi-line text are mojibake). `codes` may pass the text's code points when already
+    computed.
     """
     report = {"status": OK, "rare": 0, "common": 0, "rare_share": 0.0, "utf8_coverage": None,
               "replacement": 0, "lines": []}
@@ -202,8 +206,7 @@ def mojibake_report(text: str) -> dict:
         return report
     report["replacement"] = text.count("\ufffd")
     if rare_char_re().search(text):  # normal lines have none: one regex scan and done
-        codes = _codes(text)
-        cls = _classes(codes)
+        cls = _classes(_codes(text) if codes is None else codes)
         rare, common = _class_counts(cls)
         share = rare / max(rare + common, 1)
         report.update(rare=rare, common=common, rare_share=round(share, 3))
@@ -214,7 +217,8 @@ def mojibake_report(text: str) -> dict:
                 report["status"] = UTF8_AS_GBK
                 return report
         if rare >= MIN_RARE_CHARS and "\n" in text:
-            report["lines"] = [line for line in _candidate_lines(text, codes, cls)
+            rare_at = (cls == RARE).nonzero()[0].tolist()
+            report["lines"] = [line for line in _candidate_lines(text, rare_at)
                                if _looks_utf8_as_gbk(line, *rare_counts(line))]
             if report["lines"]:
                 report["status"] = UTF8_AS_GBK
@@ -224,7 +228,7 @@ def mojibake_report(text: str) -> dict:
     return report
 
 
-def mojibake_status(text: str) -> str:
+def mojibake_status(text: str, codes: np.ndarray | None = None) -> str:
     """'ok', 'utf8_as_gbk' or 'replacement'.
 
     'utf8_as_gbk': UTF-8 bytes decoded as GBK/GB18030 (runs of rare CJK such as '鏁板瓧鏀垮簻',
@@ -233,8 +237,9 @@ def mojibake_status(text: str) -> str:
     encoded back to GB18030 is MIN_UTF8_COVERAGE valid UTF-8. 'replacement': at least
     MIN_REPLACEMENT_CHARS U+FFFD (e.g. GBK bytes decoded as UTF-8 with errors='replace').
     Cheap on normal text: one table lookup per character; the byte check runs only on suspects.
+    `codes` may pass the text's code points when already computed.
     """
-    return mojibake_report(text)["status"]
+    return mojibake_report(text, codes)["status"]
 
 
 def _round_trip(text: str) -> str | None:
