@@ -179,7 +179,6 @@ def cut_at_related_heading(text_of: Callable[[int], str], labels: np.ndarray, si
     after it, relabeled navigation in place (the teasers of the list). (-1, []) when none.
     A heading followed by an article paragraph opens a section of the text (a newspaper's
     "相关新闻" with its own report) and is left alone."""
-    n = len(labels)
     article = labels == ARTICLE
     before = np.concatenate(([0], np.cumsum(np.where(article, sizes, 0))[:-1]))
     nxt = np.append(article[1:], True)
@@ -331,7 +330,10 @@ def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
     """Paragraphs that may be code-like, for one table lookup and one cumulative sum over the
     page: at least 3/5 of their visible characters are ASCII, or they hold a mark of code or
     markdown (a superset of `code_like`, which then runs on runs of CODE_MIN_RUN of these only).
-    A page part has fewer than 2**20 characters, so the three packed counts cannot overflow."""
+    The three counts are packed in 20 bits each: a longer text (the cleaner's page parts are
+    shorter) has every paragraph tested."""
+    if len(codes) >= 1 << 20:
+        return np.ones(len(starts), dtype=bool)
     table = _code_classes()
     total = np.concatenate(([0], table.take(codes, mode="clip").cumsum()))
     diff = total[ends] - total[starts]

@@ -6,7 +6,7 @@ import pytest
 
 from classifier.model import AD, ARTICLE, NAVIGATION
 from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks,
-                                  cut_at_related_heading, marked_teasers_and_ads, segment)
+                                  cut_at_related_heading, marked_teasers_and_ads, maybe_code, segment)
 
 
 def brute_force(emit, trans, start, first, last):
@@ -189,3 +189,13 @@ def test_related_headings(heading):
     texts = ["正文" * 60, heading, "• 一条列表", "一段预告" * 10]
     labels = np.array([ARTICLE, NAVIGATION, NAVIGATION, ARTICLE])
     assert cut_at_related_heading(texts.__getitem__, labels, np.array([len(t) for t in texts])) == (1, [3])
+
+
+def test_maybe_code_does_not_overflow_on_long_texts():
+    from classifier.normalize import codes_of
+    text = "正" * (1 << 20) + "\nexport A=1"
+    codes = codes_of(text)
+    starts, ends = np.array([0, (1 << 20) + 1]), np.array([1 << 20, len(text)])
+    assert maybe_code(codes, starts, ends)[1]
+    short = codes_of("正文。\nexport A=1")
+    assert maybe_code(short, np.array([0, 4]), np.array([3, 14])).tolist() == [False, True]
