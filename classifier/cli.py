@@ -32,7 +32,7 @@ def _cleaner(model: Optional[Path], **options):
 REPAIR_HELP = "Repairs (on by default; each is reported in the paragraph's reason)."
 RESCUE_HELP = ("When no paragraph is article, keep the likeliest run (a table of contents, short "
                "replies) instead of nothing. Off by default: on pages without an article it doubles "
-               "the share that still yield text (18.8% to 37.0%, scripts/eval_rescue.py).")
+               "the share that still yield text (18.4% to 37.1%, scripts/eval_rescue.py).")
 
 
 def _check_format(fmt: str) -> None:

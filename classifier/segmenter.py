@@ -137,13 +137,37 @@ BRAND_MAX_CHARS = 12   # only short paragraphs (a site name, a channel) inherit 
 BRAND_MIN_HITS = 2     # ... when that text occurs in at least this many spam paragraphs
 
 
-def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
-    """Indexes of short paragraphs whose whole text is an injected brand: it occurs inside at
-    least BRAND_MIN_HITS spam paragraphs of the page and in no article paragraph (seed 000:
-    the bare site name "必威体育" above "必威体育:网 > 新闻中心"). Labels them spam in place."""
-    spam = [texts[i] for i in (labels == SPAM).nonzero()[0].tolist()]
-    if len(spam) < BRAND_MIN_HITS:
+_BRAND_PREFIX_RE = re.compile(r"[\s•·\-*]*([^\s:：>|_]{2,%d})[:：]" % BRAND_MAX_CHARS)
+
+
+def _brand_prefixed(texts: list[str], labels: np.ndarray, spam: list[str]) -> list[int]:
+    """Paragraphs that open with a brand prefix ("琉璃湾:") that opens a spam paragraph of the
+    page too ("琉璃湾:网 > 社会 > 正文") and occurs in no other article paragraph: the injection
+    pattern of seed 000, where the brand prefixes the breadcrumb and the list items alike.
+    Labels them spam in place."""
+    prefixes = {m.group(1) for m in map(_BRAND_PREFIX_RE.match, spam) if m}
+    if not prefixes:
         return []
+    article = (labels == ARTICLE).nonzero()[0].tolist()
+    out = []
+    for i in (labels != SPAM).nonzero()[0].tolist():
+        m = _BRAND_PREFIX_RE.match(texts[i])
+        if m and m.group(1) in prefixes and not any(m.group(1) in texts[j] for j in article if j != i):
+            out.append(i)
+    labels[out] = SPAM
+    return out
+
+
+def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
+    """Indexes of paragraphs made spam by an injected brand, labeled in place: those that open
+    with the brand prefix of a spam paragraph (`_brand_prefixed`), and short paragraphs whose
+    whole text is a brand: it occurs inside at least BRAND_MIN_HITS spam paragraphs of the page
+    and in no article paragraph (seed 000: the bare site name "必威体育" above
+    "必威体育:网 > 新闻中心")."""
+    spam = [texts[i] for i in (labels == SPAM).nonzero()[0].tolist()]
+    out = _brand_prefixed(texts, labels, spam)
+    if len(spam) < BRAND_MIN_HITS:
+        return out
     article = (labels == ARTICLE).nonzero()[0].tolist()
     others = (labels != SPAM).nonzero()[0].tolist()
     stripped = list(map(str.strip, map(texts.__getitem__, others)))
@@ -154,7 +178,6 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
     # only adds false candidates, which the count then rejects).
     joined = "\n".join(spam)
     found = set(filter(joined.__contains__, {stripped[k] for k in short}))
-    out = []
     for k in short:
         i, t = others[k], stripped[k]
         if t in found and sum(t in s for s in spam) >= BRAND_MIN_HITS \

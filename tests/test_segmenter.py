@@ -6,7 +6,8 @@ import pytest
 
 from classifier.model import AD, ARTICLE, NAVIGATION
 from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks,
-                                  cut_at_related_heading, marked_teasers_and_ads, maybe_code, segment)
+                                  cut_at_related_heading, marked_teasers_and_ads, maybe_code, propagate_spam,
+                                  segment)
 
 
 def brute_force(emit, trans, start, first, last):
@@ -199,3 +200,16 @@ def test_maybe_code_does_not_overflow_on_long_texts():
     assert maybe_code(codes, starts, ends)[1]
     short = codes_of("正文。\nexport A=1")
     assert maybe_code(short, np.array([0, 4]), np.array([3, 14])).tolist() == [False, True]
+
+
+def test_a_brand_prefix_of_a_spam_paragraph_makes_other_lines_spam():
+    from classifier.model import SPAM
+    texts = ["  • 首页", "星河湾:网 > 社会 > 正文", "老旧小区改造惠及三千户居民", "　　今年以来全区共改造老旧小区二十个。",
+             "  • 星河湾:会员专享 每日签到领好礼", "新华社:记者从市里获悉"]
+    labels = np.array([NAVIGATION, SPAM, ARTICLE, ARTICLE, ARTICLE, ARTICLE])
+    assert propagate_spam(texts, labels) == [4]      # the same prefix; 新华社: opens no spam paragraph
+    assert labels[4] == SPAM and labels[5] == ARTICLE
+    # a prefix that also occurs in another article paragraph is the page's own name: left alone
+    texts2 = texts[:3] + ["　　星河湾小区今年完成改造。", texts[4]]
+    labels2 = np.array([NAVIGATION, SPAM, ARTICLE, ARTICLE, ARTICLE])
+    assert propagate_spam(texts2, labels2) == []
