@@ -442,7 +442,7 @@ class Cleaner:
             notes.setdefault(i, []).append("segmenter: the page's own script, left in the text")
         if (labels == SPAM).any():
             for i in propagate_spam([p.text[s:e] for s, e in zip(starts, ends)], labels):
-                notes.setdefault(i, []).append("segmenter: its text is a brand found in spam paragraphs")
+                notes.setdefault(i, []).append("segmenter: carries a brand found in spam paragraphs of the page")
         explainer = _Explainer(self.model, p.text, p.starts, p.ends, batch, probs, labels, changed, notes)
         return Page(p.text, p.starts, p.ends, p.spans, labels, probs, self._keep[labels], explainer,
                     self.options.to_simplified)
