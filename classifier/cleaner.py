@@ -19,9 +19,9 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from . import repair
-from .features import batches, page_of
+from .features import CHUNK_CHARS, batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
-from .normalize import codes_of, to_simplified
+from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
 from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, cut_at_related_heading,
                         drop_trailing_blocks, marked_candidates, marked_teasers_and_ads, maybe_code,
@@ -30,12 +30,9 @@ from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_bl
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
 PART_LINES = 50_000     # ... and lines
-CHUNK_CHARS = 100_000   # clean_many cleans consecutive pages together up to this many characters
 REASON_NGRAMS = 3
 REASON_KEYWORDS = 3
-# code point -> has a tone mark (pinyin); past the table ("clip": its last, False entry) none has
-_TONED = np.zeros(max(map(ord, repair.TONED_VOWELS)) + 2, dtype=bool)
-_TONED[[ord(c) for c in repair.TONED_VOWELS]] = True
+_TONED = char_set_table(repair.TONED_VOWELS)  # code point -> a vowel with a pinyin tone mark
 
 
 def default_model_path() -> Path:
@@ -423,9 +420,9 @@ class Cleaner:
                 notes.setdefault(i, []).append("segmenter: no article found, kept as part of the likeliest run")
         if p.flagged:
             labels[p.flagged] = NAVIGATION
-        starts, ends = p.starts.tolist(), p.ends.tolist()
+        starts, ends, sizes = p.starts.tolist(), p.ends.tolist(), p.ends - p.starts
         text_of = lambda i: p.text[starts[i]:ends[i]]  # noqa: E731
-        heading, related = cut_at_related_heading(text_of, labels, p.ends - p.starts)
+        heading, related = cut_at_related_heading(text_of, labels, sizes)
         for i in related:
             notes.setdefault(i, []).append(f"segmenter: in the list after the heading {text_of(heading).strip()!r}")
         teasers, ads = marked_teasers_and_ads(text_of, labels, marked_candidates(p.codes, p.starts, p.ends))
@@ -433,7 +430,7 @@ class Cleaner:
             notes.setdefault(i, []).append("segmenter: ends in a 'more' link, a teaser")
         for i in ads:
             notes.setdefault(i, []).append("segmenter: opens with an ad label")
-        for i in drop_trailing_blocks(labels, p.ends - p.starts):
+        for i in drop_trailing_blocks(labels, sizes):
             notes.setdefault(i, []).append("segmenter: a small block after the main text (related or teaser)")
         code, script = code_blocks(text_of, labels, maybe_code(p.codes, p.starts, p.ends))
         for i in code:

@@ -28,6 +28,7 @@ from .normalize import LUT_SIZE, codes_of, fold_codes
 
 NGRAM_BITS = 18
 N_HASH = 1 << NGRAM_BITS
+CHUNK_CHARS = 100_000  # consecutive pages are featurised together (`pages_batch`) up to this many characters
 NGRAM_ORDERS = (1, 2, 3)
 BATCH_CHARS = 400_000
 

@@ -16,6 +16,20 @@ LUT_SIZE = 0x30000  # covers the BMP and the CJK extension planes
 
 
 @lru_cache(maxsize=1)
+def space_codes() -> np.ndarray:
+    """The code points `str.isspace` accepts (none is above U+3000)."""
+    return np.array([cp for cp in range(0x3001) if chr(cp).isspace()], dtype=np.int64)
+
+
+def char_set_table(chars: str) -> np.ndarray:
+    """True for the code points of `chars`, per code point, with one slot past the table
+    (False) that ``take(codes, mode="clip")`` gives every larger code point."""
+    table = np.zeros(LUT_SIZE + 1, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+@lru_cache(maxsize=1)
 def fold_table() -> np.ndarray:
     lut = np.arange(LUT_SIZE, dtype=np.uint32)
     for trad, simp in zip(T2S_PAIRS[0::2], T2S_PAIRS[1::2]):

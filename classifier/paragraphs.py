@@ -7,7 +7,7 @@ ideographic spaces are blank). Two refinements:
 * hard-wrapped prose (a paragraph broken every ~40 characters mid-sentence, as old pages
   have it) is joined back into one paragraph: see `_wrap_end`;
 * a sentence that HTML-to-text conversion broke at every inline element (a link, a bold
-  word: "雄安新区\n是\n中国\n…\n，也是首个由") is joined back too: see `_inline_end`;
+  word: "雄安新区\n是\n中国\n…\n，也是首个由") is joined back too: see `_join_inline`;
 * a line longer than `MAX_PARAGRAPH_CHARS` is cut at sentence ends or spaces, so that
   memory and time stay linear on pages that are one giant line.
 """
@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .normalize import codes_of
+from .normalize import char_set_table, codes_of, space_codes
 
 MAX_PARAGRAPH_CHARS = 5000
 # Hard wrap: lines of this display width or more (CJK counts 2) that agree within
@@ -128,9 +128,7 @@ def _line_table() -> np.ndarray:
     from .normalize import LUT_SIZE
 
     table = np.zeros(LUT_SIZE, dtype=np.int8)
-    for cp in range(0x10000):
-        if chr(cp).isspace():
-            table[cp] = 1
+    table[space_codes()] = 1
     for ch in LINE_ENDS:
         table[ord(ch)] = 2
     return table
@@ -192,13 +190,7 @@ def _join_wrapped(text: str, starts: np.ndarray, ends: np.ndarray, candidates: n
 @lru_cache(maxsize=1)
 def _seam_tables() -> tuple[np.ndarray, np.ndarray]:
     """Whether a code point may start / end a line at an inline seam (last entry: past the table)."""
-    from .normalize import LUT_SIZE
-
-    begins = np.zeros(LUT_SIZE + 1, dtype=bool)
-    closes = np.zeros(LUT_SIZE + 1, dtype=bool)
-    begins[[ord(c) for c in _CONTINUES + "["]] = True
-    closes[[ord(c) for c in _OPENS]] = True
-    return begins, closes
+    return char_set_table(_CONTINUES + "["), char_set_table(_OPENS)
 
 
 def _seam_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

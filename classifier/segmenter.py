@@ -24,6 +24,7 @@ from typing import Callable
 import numpy as np
 
 from .model import AD, ARTICLE, NAVIGATION, SPAM
+from .normalize import LUT_SIZE, char_set_table, space_codes
 
 ARTICLE_CONFIDENT = 0.7  # an article paragraph this sure is an anchor too (headlines between chrome)
 CONFIDENT = 0.85         # paragraphs at least this sure anchor the decoding
@@ -253,13 +254,7 @@ def marked_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -
 
 @lru_cache(maxsize=1)
 def _mark_tables() -> tuple[np.ndarray, np.ndarray]:
-    from .normalize import LUT_SIZE
-
-    first = np.zeros(LUT_SIZE + 1, dtype=bool)  # the last entry: every code point past the table
-    last = np.zeros(LUT_SIZE + 1, dtype=bool)
-    first[[ord(c) for c in "广赞S"]] = True
-    last[[ord(c) for c in "】]>»细情文多"]] = True
-    return first, last
+    return char_set_table("广赞S"), char_set_table("】]>»细情文多")
 
 
 # Trailing blocks: on a page that is mostly not article (a dump with its chrome: at least
@@ -339,10 +334,9 @@ def code_like(text: str) -> bool:
 def _code_classes() -> np.ndarray:
     """Per code point, packed for one cumulative sum (see `maybe_code`): 1 for a visible
     character, 1 << 20 for a visible ASCII one, 1 << 40 for a mark of code or markdown."""
-    from .normalize import LUT_SIZE
-
     table = np.ones(LUT_SIZE + 1, dtype=np.int64)  # visible, not ASCII (also past the table)
-    table[[cp for cp in range(0x3001) if chr(cp).isspace() or cp < 33]] = 0
+    table[:33] = 0
+    table[space_codes()] = 0
     table[33:128] = 1 + (1 << 20)
     for c in "#/>*`]<":
         table[ord(c)] += 1 << 40

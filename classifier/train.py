@@ -12,7 +12,7 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from .features import N_HASH, batches, dense_features, page_of, pages_batch
+from .features import CHUNK_CHARS, N_HASH, batches, dense_features, page_of, pages_batch
 from .keywords import mine_keywords, segment_words
 from .labeled import LabeledPage
 from .lexicon import Matcher, builtin_keywords
@@ -46,9 +46,6 @@ class TrainOptions:
     class_weight: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 2.0)
     ngram_scale: float = 1.0
     clean_pages: float = 1.0
-
-
-CHUNK_CHARS = 100_000  # pages are featurised together up to this many characters
 
 
 def _features(pages: Sequence[LabeledPage], matcher: Matcher):
