@@ -25,7 +25,7 @@ from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
 from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, cut_at_related_heading,
                         drop_trailing_blocks, marked_candidates, marked_teasers_and_ads, maybe_code,
-                        propagate_spam, rescue_empty, segment)
+                        propagate_spam, rescue_empty, segment, thread_replies)
 
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
@@ -413,7 +413,7 @@ class Cleaner:
     def _finish(self, p: _Prepared, probs: np.ndarray, labels: np.ndarray, changed: np.ndarray, batch) -> Page:
         """A page from its paragraphs' probabilities and segmented labels (changed in place):
         unreadable paragraphs become navigation, then the segmenter's page rules run in order
-        (related lists, marked teasers and ads, trailing blocks, code blocks, spam brands)."""
+        (related lists, marked teasers and ads, thread posts, trailing blocks, code blocks, spam brands)."""
         notes = p.notes
         if self.options.rescue_empty:
             for i in rescue_empty(probs, labels).tolist():
@@ -430,7 +430,10 @@ class Cleaner:
             notes.setdefault(i, []).append("segmenter: ends in a 'more' link, a teaser")
         for i in ads:
             notes.setdefault(i, []).append("segmenter: opens with an ad label")
-        for i in drop_trailing_blocks(labels, sizes):
+        thread, replies = thread_replies(text_of, labels, probs, sizes)
+        for i in replies:
+            notes.setdefault(i, []).append("segmenter: a post's text in a thread")
+        for i in drop_trailing_blocks(labels, sizes) if not thread else ():
             notes.setdefault(i, []).append("segmenter: a small block after the main text (related or teaser)")
         code, script = code_blocks(text_of, labels, maybe_code(p.codes, p.starts, p.ends))
         for i in code:

@@ -11,7 +11,8 @@ that label, and no other paragraph is decoded into spam.
 
 After decoding, page rules that the paragraph model cannot see (each reported in the
 paragraph's reason by the cleaner): `cut_at_related_heading`, `marked_teasers_and_ads`,
-`drop_trailing_blocks`, `code_blocks`, `propagate_spam`, and the opt-in `rescue_empty`.
+`thread_replies`, `drop_trailing_blocks` (not on threads), `code_blocks`, `propagate_spam`, and the
+opt-in `rescue_empty`.
 """
 from __future__ import annotations
 
@@ -284,6 +285,101 @@ def drop_trailing_blocks(labels: np.ndarray, sizes: np.ndarray) -> list[int]:
     out = kept[small[block]]
     labels[out] = NAVIGATION
     return out.tolist()
+
+
+# Threads: a forum or comment page is a run of posts, each a header (author, time, floor)
+# and a body. A header holds a time of day or a relative time, and either a post mark
+# ("发表于", "发布 #3", "2楼", "来自…") or nothing else ("2021-01-01 10:34:38").
+_DATE_TIME = (r"(?:\d{2,4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*星期[一二三四五六日天])?\s*"
+              r"\d{1,2}\s*[:：点时]\s*\d{1,2}(?:\s*[:：分]\s*\d{1,2})?\s*[分秒]?")
+_AGO = r"(?:\d+\s*(?:秒|分钟|小时|天|周|个?月|年)\s*前|刚刚|(?:昨天|前天|今天)\s*\d{1,2}:\d{2})"
+_TIME_RE = re.compile(rf"{_DATE_TIME}|{_AGO}")
+_POST_MARK_RE = re.compile(r"发表于|發表於|发布于|發佈於|发布\s*#\s*\d|回复于|回覆於|评论于|\d+\s*[楼樓]|[楼樓]主|沙发|板凳|地板"
+                           r"|#\s*\d+|来自|來自|IP\s*属地|只看该作者")
+_BARE_TIME_RE = re.compile(rf"\s*(?:{_DATE_TIME}|{_AGO})(?:\s*(?:来自|來自)\s*\S{{0,10}})?(?:\s+\d+)?\s*")
+# A post's action bar: every token an action ("回复 | 引用 | 举报", "点赞", "赞(18)", "2 个赞").
+_ACTION_RE = re.compile(r"(?:回[复覆]|引用|[举舉检檢][报報舉举]|打[赏賞]|[转轉][发發]|点赞|[评評][论論]|收藏|分享|[编編][辑輯]|删除|支持|反[对對]|赞同?|[顶頂]|踩|管理"
+                        r"|只看(?:该作者|TA|他|她|[楼樓]主)|返回(?:列表|[顶頂]部)|快速回[复覆]|添加[评評][论論]|收起回[复覆]|查看[对對][话話]"
+                        r"|\d+个?赞|[\(（]?\d*[\)）]?)+")
+_TOKEN_SPLIT_RE = re.compile(r"[\s|｜·•/]+")
+_FOOTER_RE = re.compile(r"©|版[权權]所有|ICP|Powered|Copyright", re.I)
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+THREAD_MIN_HEADERS = 2   # post headers that make a page a thread
+THREAD_MAX_BODY = 30     # paragraphs of one post's body
+
+
+def post_header(text: str) -> bool:
+    """A post's header line: short, with a time, and a post mark or nothing but the time."""
+    s = text.strip()
+    if len(s) > 80 or not _TIME_RE.search(s):
+        return False
+    return bool(_POST_MARK_RE.search(s)) or bool(_BARE_TIME_RE.fullmatch(s))
+
+
+def _texty(text: str) -> bool:
+    """Words someone wrote (two Han characters, or three words), not a user name like "Yang7569"."""
+    return len(_HAN_RE.findall(text)) >= 2 or len(text.split()) >= 3
+
+
+def _post_chrome(text: str, label: int, first: bool = False) -> bool:
+    """Where a post's body ends: ad or spam, a time, an action bar, counts, a bullet item, a
+    footer line, or, after a body's first paragraph, member statistics (a quarter of the
+    characters digits; a first line may be "报名：2人 尾号8842")."""
+    s = text.strip()
+    if label == AD or label == SPAM or not s or s[0] in "•·●" or _TIME_RE.search(s) or _FOOTER_RE.search(s):
+        return True
+    if all(_ACTION_RE.fullmatch(t) for t in _TOKEN_SPLIT_RE.split(s) if t):
+        return True
+    digits = sum(c.isdigit() for c in s)
+    return digits == len(s.replace(" ", "")) or (not first and 4 * digits >= len(s.replace(" ", "")))
+
+
+def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.ndarray,
+                   sizes: np.ndarray) -> tuple[bool, list[int]]:
+    """On a thread, the posts' bodies are content (LABELING.md: forum posts are article):
+    their navigation paragraphs become article, in place. A page is a thread when it has at
+    least THREAD_MIN_HEADERS post headers (`post_header`) and less than half of its article
+    characters come before the first marked one ("发表于", "2楼"): a news report with a
+    comment widget below it is not a thread. Bodies follow their headers (author, time, then text) or, when the
+    paragraphs before the headers read more like text, precede them (text, then time); a
+    body ends at post chrome (`_post_chrome`) or the next header, and the last one, which
+    has only the page's footer after it, is no longer than the median body.
+    Returns (whether the page is a thread, the indexes made article)."""
+    n = len(labels)
+    heads = [i for i in range(n) if labels[i] != SPAM and post_header(text_of(i))]
+    if len(heads) < THREAD_MIN_HEADERS:
+        return False, []
+    marked = next((h for h in heads if _POST_MARK_RE.search(text_of(h))), None)
+    article = np.where(labels == ARTICLE, sizes, 0)
+    if marked is None or 2 * article[:marked].sum() > article.sum():
+        return False, []
+
+    def text_at(i: int) -> bool:
+        return 0 <= i < n and not _post_chrome(text_of(i), labels[i], True) and _texty(text_of(i))
+    after = sum(probs[h + 1, ARTICLE] for h in heads if text_at(h + 1))
+    before = sum(probs[h - 1, ARTICLE] for h in heads if text_at(h - 1))
+    out: list[int] = []
+    if before > after:
+        out = [h - 1 for h in heads if text_at(h - 1) and labels[h - 1] == NAVIGATION]
+    else:
+        header = set(heads)
+        bodies: list[int] = []
+        for h, nxt in zip(heads, heads[1:] + [n]):
+            j = h + 1
+            while j < min(h + 3, nxt) and not text_at(j) and labels[j] not in (AD, SPAM) \
+                    and not _TIME_RE.search(text_of(j)):
+                j += 1  # an action bar or a bullet ("• 已编辑") between the header and the text
+            if not text_at(j):
+                continue
+            cap = THREAD_MAX_BODY if nxt < n else (int(np.ceil(np.median(bodies))) if bodies else 1)
+            k = j
+            while k < min(nxt, j + cap) and k not in header and not _post_chrome(text_of(k), labels[k]):
+                k += 1
+            out += [i for i in range(j, k) if labels[i] == NAVIGATION]
+            if nxt < n:
+                bodies.append(k - j)
+    labels[out] = ARTICLE
+    return True, out
 
 
 CODE_MIN_RUN = 3        # code-like paragraphs in a row that make a code block

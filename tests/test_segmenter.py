@@ -6,8 +6,8 @@ import pytest
 
 from classifier.model import AD, ARTICLE, NAVIGATION
 from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks,
-                                  cut_at_related_heading, marked_teasers_and_ads, maybe_code, propagate_spam,
-                                  segment)
+                                  cut_at_related_heading, marked_teasers_and_ads, maybe_code, post_header,
+                                  propagate_spam, segment, thread_replies)
 
 
 def brute_force(emit, trans, start, first, last):
@@ -213,3 +213,69 @@ def test_a_brand_prefix_of_a_spam_paragraph_makes_other_lines_spam():
     texts2 = texts[:3] + ["　　星河湾小区今年完成改造。", texts[4]]
     labels2 = np.array([NAVIGATION, SPAM, ARTICLE, ARTICLE, ARTICLE])
     assert propagate_spam(texts2, labels2) == []
+
+
+HEADERS = [
+    ("发表于 2024-4-11 11:52:24 | 只看该作者 来自 - 湖北", True),
+    ("2021-01-01 10:34:38", True),                         # a bare time
+    ("24-5-13 17:08 来自福建", True),
+    ("发布 #6 2023年12月7日星期四 09点56分", True),
+    ("huacnlee #7 28 天前", True),
+    ("IP属地:河南1楼2023-3-1 23:48", True),
+    ("2024-05-13 12:03:10 作者：曹磊 来源:东方网", False),  # a news report's metadata line
+    ("2016年05月25日10:10 新浪财经", False),
+    ("发布时间：2024-05-13", False),                         # no time of day
+    ("这是一段提到 12:30 的正文，很长很长很长" * 5, False),
+]
+
+
+@pytest.mark.parametrize("text,expected", HEADERS)
+def test_post_header(text, expected):
+    assert post_header(text) is expected
+
+
+def _probs(labels, article=None):
+    probs = np.zeros((len(labels), 4))
+    probs[np.arange(len(labels)), labels] = 1.0
+    if article:
+        for i, p in article.items():
+            probs[i] = [p, 1 - p, 0, 0]
+    return probs
+
+
+def test_thread_replies_follow_their_headers():
+    A, N = ARTICLE, NAVIGATION
+    texts = ["论坛首页", "楼主", "发表于 2024-4-5 23:20:45 | 只看该作者", "主帖的正文，说了一件很长的事情。" * 4, "回复 举报",
+             "用户甲", "沙发", "发表于 2024-4-11 11:52:24 | 只看该作者", "顶你，说得太对了", "回复 | 引用 | 举报",
+             "用户乙", "板凳", "发表于 2024-4-14 11:32:04 | 只看该作者", "同质化太严重了", "回复 举报",
+             "返回列表", "© 2024 某某论坛 版权所有"]
+    labels = np.array([N, N, N, A, N, N, N, N, N, N, N, N, N, N, N, N, N])
+    sizes = np.array([len(t) for t in texts])
+    thread, made = thread_replies(texts.__getitem__, labels, _probs(labels, {8: 0.2, 13: 0.1}), sizes)
+    assert thread and made == [8, 13]           # the replies; user names, ranks and action bars stay
+    assert (labels[[8, 13]] == A).all() and labels[5] == N and labels[9] == N
+
+
+def test_thread_replies_before_their_headers():
+    A, N = ARTICLE, NAVIGATION
+    # text, then time: the paragraph before each header reads more like text
+    texts = ["主帖正文，讲了一个工具。" * 5, "发布于 2023-07-06 23:12", "0", "用户甲", "这个工具我也用过，挺好用的",
+             "2023-07-06 23:19", "0", "用户乙", "端到端加密其实是小众需求吧，" * 6, "2023-07-07 03:56", "0"]
+    labels = np.array([A, N, N, N, N, N, N, N, A, N, N])
+    sizes = np.array([len(t) for t in texts])
+    thread, made = thread_replies(texts.__getitem__, labels, _probs(labels, {4: 0.4}), sizes)
+    assert thread and made == [4]
+    # with most of the article before the first post header, the page is a report, not a thread
+    labels[8] = N
+    assert thread_replies(texts.__getitem__, labels, _probs(labels, {4: 0.4}), sizes) == (False, [])
+
+
+def test_comments_under_a_news_report_are_not_a_thread():
+    A, N = ARTICLE, NAVIGATION
+    # the report comes before every post header: a comment widget, left alone
+    texts = ["新闻标题", "正文第一段，记者从市里获悉。" * 6, "正文第二段。" * 6, "最新评论",
+             "网友甲", "5月16日18:14 来自湖北", "说得好", "网友乙", "5月16日19:27 来自北京", "支持"]
+    labels = np.array([A, A, A, N, N, N, N, N, N, N])
+    sizes = np.array([len(t) for t in texts])
+    assert thread_replies(texts.__getitem__, labels, _probs(labels), sizes) == (False, [])
+    assert (labels[3:] == N).all()
