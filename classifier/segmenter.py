@@ -196,18 +196,21 @@ _RELATED_HEADING_RE = re.compile(
     r"|更多精彩|其他人[也還还]在看|[为為]你推[荐薦]|[热熱][门門]文章)\s*[:：]?\s*")
 RELATED_HEADING_CHARS = 16   # longer paragraphs are not taken for such a heading
 RELATED_MIN_ARTICLE = 100    # characters of article the heading must follow (not a sidebar above it)
+RELATED_SECTION_CHARS = 60   # an article paragraph this long right after the heading: a section of the text
 
 
 def cut_at_related_heading(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> tuple[int, list[int]]:
     """The first related-list heading that follows RELATED_MIN_ARTICLE characters of article
-    and is followed by a list (its next paragraph is not article), and the article paragraphs
-    after it, relabeled navigation in place (the teasers of the list). (-1, []) when none.
-    A heading followed by an article paragraph opens a section of the text (a newspaper's
-    "相关新闻" with its own report) and is left alone."""
+    and is followed by a list, and the article paragraphs after it, relabeled navigation in
+    place (the teasers of the list). (-1, []) when none. A heading whose next two paragraphs
+    hold an article paragraph of RELATED_SECTION_CHARS opens a section of the text (a
+    newspaper's "相关新闻" with its own report: a title, then prose) and is left alone; short
+    headlines after it are the list's."""
     article = labels == ARTICLE
     before = np.concatenate(([0], np.cumsum(np.where(article, sizes, 0))[:-1]))
-    nxt = np.append(article[1:], True)
-    candidates = (~article & ~nxt & (sizes <= RELATED_HEADING_CHARS) & (before >= RELATED_MIN_ARTICLE)).nonzero()[0]
+    prose = np.append(article & (sizes >= RELATED_SECTION_CHARS), [False, False])
+    section = prose[1:len(labels) + 1] | prose[2:]
+    candidates = (~article & ~section & (sizes <= RELATED_HEADING_CHARS) & (before >= RELATED_MIN_ARTICLE)).nonzero()[0]
     for i in candidates.tolist():
         if _RELATED_HEADING_RE.fullmatch(text_of(i)):
             after = (article[i + 1:]).nonzero()[0] + i + 1

@@ -177,9 +177,14 @@ def test_article_after_a_related_heading_followed_by_a_list_becomes_navigation()
     labels = np.array([N, A, A, N, N, A, N, A])
     assert cut_at_related_heading(texts.__getitem__, labels, sizes) == (3, [5, 7])
     assert (labels[[5, 7]] == N).all() and (labels[[1, 2]] == A).all()
-    # a heading that opens a section of the text (an article follows it) is left alone
-    labels = np.array([N, A, A, N, A, A, N, A])
-    assert cut_at_related_heading(texts.__getitem__, labels, sizes) == (-1, [])
+    # a heading that opens a section of the text (a title, then prose) is left alone
+    section = texts[:4] + ["中投加大新兴市场股票投资", "新京报讯 记者从公司年报获悉，去年境外资产净收益率有所提高。" * 2]
+    labels = np.array([N, A, A, N, A, A])
+    assert cut_at_related_heading(section.__getitem__, labels, np.array([len(t) for t in section])) == (-1, [])
+    # ... but short click-bait headlines right after it are the list's
+    teasers = texts[:4] + ["讲真！这身材，究竟谁顶得住嘛！", "广告 夏日大促", "二婚的他，三婚的她，没赢过八婚的他！"]
+    labels = np.array([N, A, A, N, A, N, A])
+    assert cut_at_related_heading(teasers.__getitem__, labels, np.array([len(t) for t in teasers])) == (3, [4, 6])
     # nor one above the article (a sidebar): less than RELATED_MIN_ARTICLE characters before it
     texts2 = ["相关新闻", "• 某条新闻", "正文" * 80]
     assert cut_at_related_heading(texts2.__getitem__, np.array([N, N, A]), np.array([4, 6, 160])) == (-1, [])
