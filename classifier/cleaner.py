@@ -25,7 +25,7 @@ from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
 from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, cut_at_related_heading,
                         drop_trailing_blocks, marked_candidates, marked_teasers_and_ads, maybe_code,
-                        propagate_spam, rescue_empty, segment, thread_replies)
+                        numbered_lists, propagate_spam, rescue_empty, segment, thread_replies)
 
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
@@ -413,7 +413,8 @@ class Cleaner:
     def _finish(self, p: _Prepared, probs: np.ndarray, labels: np.ndarray, changed: np.ndarray, batch) -> Page:
         """A page from its paragraphs' probabilities and segmented labels (changed in place):
         unreadable paragraphs become navigation, then the segmenter's page rules run in order
-        (related lists, marked teasers and ads, thread posts, trailing blocks, code blocks, spam brands)."""
+        (numbered lists, related lists, marked teasers and ads, thread posts, trailing blocks,
+        code blocks, spam brands)."""
         notes = p.notes
         if self.options.rescue_empty:
             for i in rescue_empty(probs, labels).tolist():
@@ -422,6 +423,8 @@ class Cleaner:
             labels[p.flagged] = NAVIGATION
         starts, ends, sizes = p.starts.tolist(), p.ends.tolist(), p.ends - p.starts
         text_of = lambda i: p.text[starts[i]:ends[i]]  # noqa: E731
+        for i in numbered_lists(text_of, labels):
+            notes.setdefault(i, []).append("segmenter: a line of a numbered list in the text")
         heading, related = cut_at_related_heading(text_of, labels, sizes)
         for i in related:
             notes.setdefault(i, []).append(f"segmenter: in the list after the heading {text_of(heading).strip()!r}")

@@ -10,7 +10,7 @@ Spam is never moved (LABELING.md: spam wins): a paragraph the classifier calls s
 that label, and no other paragraph is decoded into spam.
 
 After decoding, page rules that the paragraph model cannot see (each reported in the
-paragraph's reason by the cleaner): `cut_at_related_heading`, `marked_teasers_and_ads`,
+paragraph's reason by the cleaner): `numbered_lists`, `cut_at_related_heading`, `marked_teasers_and_ads`,
 `thread_replies`, `drop_trailing_blocks` (not on threads), `code_blocks`, `propagate_spam`, and the
 opt-in `rescue_empty`.
 """
@@ -217,6 +217,42 @@ def cut_at_related_heading(text_of: Callable[[int], str], labels: np.ndarray, si
             labels[after] = NAVIGATION
             return i, after.tolist()
     return -1, []
+
+
+# A numbered list inside the text ("1、上海东方明珠", then its price and phone lines, "2、…").
+_ITEM_RE = re.compile(r"\s*(\d{1,3})\s*[、．.)）](?!\d)\s*\S")
+_DATE_LINE_RE = re.compile(r"\s*(?:\S{0,12}\s)?(?:\d{2,4}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*")
+LIST_MIN_ITEMS = 3
+
+
+def numbered_lists(text_of: Callable[[int], str], labels: np.ndarray) -> list[int]:
+    """The navigation paragraphs of numbered lists in the text, relabeled article in place.
+    A list is a run of at least LIST_MIN_ITEMS paragraphs opening with 1, 2, 3, … ("1、",
+    "2.", "3)") whose first item is article or follows article within three paragraphs, and
+    whose items span several lines each (an item and its details: a price, a phone number,
+    a note); the last item gets the median item's length. Lists of one-line items are left
+    to the classifier (steps are article already; ranking lists are navigation), and a
+    list whose lines hold a date alone is a list of links with their dates."""
+    items = [(i, int(m.group(1))) for i in range(len(labels)) if (m := _ITEM_RE.match(text_of(i)))]
+    out: list[int] = []
+    k = 0
+    while k < len(items):
+        run = [items[k]]
+        while k + len(run) < len(items) and items[k + len(run)][1] == run[-1][1] + 1:
+            run.append(items[k + len(run)])
+        k += len(run)
+        first = run[0][0]
+        if run[0][1] != 1 or len(run) < LIST_MIN_ITEMS or not (labels[max(first - 3, 0):first + 1] == ARTICLE).any():
+            continue
+        gaps = [b[0] - a[0] for a, b in zip(run, run[1:])]
+        if max(gaps) == 1:
+            continue
+        span = range(first, min(run[-1][0] + int(np.median(gaps)), len(labels)))
+        if any(_DATE_LINE_RE.fullmatch(text_of(i)) for i in span):
+            continue
+        out += [i for i in span if labels[i] == NAVIGATION]
+    labels[out] = ARTICLE
+    return out
 
 
 # Marks a page puts on a teaser or an ad in a list: "…【详细】", "...阅读全文>>", "广告 ".

@@ -6,8 +6,8 @@ import pytest
 
 from classifier.model import AD, ARTICLE, NAVIGATION
 from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks,
-                                  cut_at_related_heading, marked_teasers_and_ads, maybe_code, post_header,
-                                  propagate_spam, segment, thread_replies)
+                                  cut_at_related_heading, marked_teasers_and_ads, maybe_code, numbered_lists,
+                                  post_header, propagate_spam, segment, thread_replies)
 
 
 def brute_force(emit, trans, start, first, last):
@@ -284,3 +284,24 @@ def test_comments_under_a_news_report_are_not_a_thread():
     sizes = np.array([len(t) for t in texts])
     assert thread_replies(texts.__getitem__, labels, _probs(labels), sizes) == (False, [])
     assert (labels[3:] == N).all()
+
+
+def test_numbered_lists_in_the_text_are_kept():
+    A, N = ARTICLE, NAVIGATION
+    texts = ["首页", "本周末三十家景区门票半价，以下是名单。" * 3, "半价景点",
+             "1、东湖公园", "成人票原价：60元", "咨询电话：12345678",
+             "2、西山植物园", "成人票原价：40元", "咨询电话：87654321",
+             "3、南岸海洋馆", "成人票原价：120元", "咨询电话：11223344",
+             "热点搜索", "关于我们"]
+    labels = np.array([N, A] + [N] * 12)
+    assert numbered_lists(texts.__getitem__, labels) == list(range(3, 12))  # the last item: the median length
+    assert labels[2] == N and labels[12] == N
+    # one-line items are left to the classifier (a ranking list, or steps already kept)
+    ranking = ["正文。" * 20, "1、第一条新闻标题", "2、第二条新闻标题", "3、第三条新闻标题"]
+    assert numbered_lists(ranking.__getitem__, np.array([A, N, N, N])) == []
+    # a list of links with their dates is not text
+    dated = ["正文。" * 20, "1、第一条新闻标题", "2024-05-01", "2、第二条新闻标题", "2024-05-02", "3、第三条", "2024-05-03"]
+    assert numbered_lists(dated.__getitem__, np.array([A] + [N] * 6)) == []
+    # nor a list far from any article paragraph (a sidebar)
+    labels = np.array([N, N] + [N] * 12)
+    assert numbered_lists(texts.__getitem__, labels) == []
