@@ -24,7 +24,7 @@ from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
 from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, cut_at_related_heading,
-                        drop_trailing_blocks, marked_candidates, marked_teasers_and_ads, maybe_code,
+                        drop_trailing_blocks, enclosed_prose, marked_candidates, marked_teasers_and_ads, maybe_code,
                         numbered_lists, propagate_spam, rescue_empty, segment, thread_replies)
 
 MODEL_NAME = "webspam.npz"
@@ -414,7 +414,7 @@ class Cleaner:
         """A page from its paragraphs' probabilities and segmented labels (changed in place):
         unreadable paragraphs become navigation, then the segmenter's page rules run in order
         (numbered lists, related lists, marked teasers and ads, thread posts, trailing blocks,
-        code blocks, spam brands)."""
+        code blocks, enclosed sentences, spam brands)."""
         notes = p.notes
         if self.options.rescue_empty:
             for i in rescue_empty(probs, labels).tolist():
@@ -443,6 +443,8 @@ class Cleaner:
             notes.setdefault(i, []).append("segmenter: a line of a code block")
         for i in script:
             notes.setdefault(i, []).append("segmenter: the page's own script, left in the text")
+        for i in enclosed_prose(text_of, labels):
+            notes.setdefault(i, []).append("segmenter: a sentence between article paragraphs")
         if (labels == SPAM).any():
             for i in propagate_spam([p.text[s:e] for s, e in zip(starts, ends)], labels):
                 notes.setdefault(i, []).append("segmenter: carries a brand found in spam paragraphs of the page")

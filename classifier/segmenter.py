@@ -11,8 +11,8 @@ that label, and no other paragraph is decoded into spam.
 
 After decoding, page rules that the paragraph model cannot see (each reported in the
 paragraph's reason by the cleaner): `numbered_lists`, `cut_at_related_heading`, `marked_teasers_and_ads`,
-`thread_replies`, `drop_trailing_blocks` (not on threads), `code_blocks`, `propagate_spam`, and the
-opt-in `rescue_empty`.
+`thread_replies`, `drop_trailing_blocks` (not on threads), `code_blocks`, `enclosed_prose`,
+`propagate_spam`, and the opt-in `rescue_empty`.
 """
 from __future__ import annotations
 
@@ -523,6 +523,34 @@ def code_blocks(text_of: Callable[[int], str], labels: np.ndarray,
     labels[to_article] = ARTICLE
     labels[to_navigation] = NAVIGATION
     return to_article, to_navigation
+
+
+# Prose the model called navigation between two article paragraphs: a note in the text, a
+# one-line aside, a caption written as a sentence. A sentence: ENCLOSED_MIN_HAN Han characters
+# ending in a sentence mark, or with two commas; page metadata and copyright lines are not.
+ENCLOSED_MIN_HAN = 10
+_SENTENCE_END_RE = re.compile(r"[。！？!?…”」』]\s*$")
+_NOT_PROSE_RE = re.compile(r"©|版[权權]|[转轉]载|^\s*(?:作者|来源|來源|[编編][辑輯]|[责責]任[编編][辑輯])\s*[:：]")
+
+
+def _sentence(text: str) -> bool:
+    s = text.strip()
+    return (len(_HAN_RE.findall(s)) >= ENCLOSED_MIN_HAN and not _NOT_PROSE_RE.search(s)
+            and (_SENTENCE_END_RE.search(s) is not None or s.count("，") >= 2))
+
+
+def enclosed_prose(text_of: Callable[[int], str], labels: np.ndarray) -> list[int]:
+    """Navigation paragraphs that are sentences (`_sentence`) and lie between two article
+    paragraphs, relabeled article in place. Run after the rules that end the text (related
+    lists, trailing blocks), so that it only fills the text they leave."""
+    article = (labels == ARTICLE).nonzero()[0]
+    if len(article) < 2:
+        return []
+    inside = np.zeros(len(labels), dtype=bool)
+    inside[article[0]:article[-1]] = True
+    out = [i for i in (inside & (labels == NAVIGATION)).nonzero()[0].tolist() if _sentence(text_of(i))]
+    labels[out] = ARTICLE
+    return out
 
 
 RESCUE_FLOOR = 0.03    # article probability a paragraph must beat to count for the rescued run

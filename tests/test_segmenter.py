@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from classifier.model import AD, ARTICLE, NAVIGATION
-from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks,
+from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks, enclosed_prose,
                                   cut_at_related_heading, marked_teasers_and_ads, maybe_code, numbered_lists,
                                   post_header, propagate_spam, segment, thread_replies)
 
@@ -305,3 +305,22 @@ def test_numbered_lists_in_the_text_are_kept():
     # nor a list far from any article paragraph (a sidebar)
     labels = np.array([N, N] + [N] * 12)
     assert numbered_lists(texts.__getitem__, labels) == []
+
+
+ENCLOSED = [
+    ("年年中秋，我都想写一点关于月亮的文字。", True),          # a sentence
+    ("这个中秋，我们先讲故事，之后再去看大月亮", True),         # two commas
+    ("[该故事由本文作者概括并翻译]", False),                    # too few Han characters
+    ("© 本文版权归作者所有，任何形式转载请联系作者。", False),  # copyright
+    ("作者：某某（某某大学文学院，湖南 长沙）", False),        # metadata
+    ("图片来源网络 侵删", False),
+]
+
+
+@pytest.mark.parametrize("text,expected", ENCLOSED)
+def test_enclosed_prose(text, expected):
+    A, N = ARTICLE, NAVIGATION
+    texts = ["首页", "正文第一段。" * 10, text, "正文第二段。" * 10, text]
+    labels = np.array([N, A, N, A, N])
+    assert enclosed_prose(texts.__getitem__, labels) == ([2] if expected else [])
+    assert labels[4] == N  # after the last article paragraph: never
