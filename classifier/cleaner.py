@@ -23,9 +23,10 @@ from .features import CHUNK_CHARS, batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
-from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, cut_at_related_heading,
-                        drop_trailing_blocks, enclosed_prose, marked_candidates, marked_teasers_and_ads, maybe_code,
-                        numbered_lists, propagate_spam, rescue_empty, segment, thread_replies)
+from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, ITEM_MARKS, TIME_MARKS, TRANSITION_WEIGHT, code_blocks,
+                        cut_at_related_heading, drop_trailing_blocks, enclosed_prose, marked_candidates,
+                        marked_teasers_and_ads, holding, maybe_code, numbered_lists, propagate_spam, rescue_empty,
+                        segment, thread_replies)
 
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
@@ -423,7 +424,7 @@ class Cleaner:
             labels[p.flagged] = NAVIGATION
         starts, ends, sizes = p.starts.tolist(), p.ends.tolist(), p.ends - p.starts
         text_of = lambda i: p.text[starts[i]:ends[i]]  # noqa: E731
-        for i in numbered_lists(text_of, labels):
+        for i in numbered_lists(text_of, labels, holding(p.codes, p.starts, p.ends, ITEM_MARKS)):
             notes.setdefault(i, []).append("segmenter: a line of a numbered list in the text")
         heading, related = cut_at_related_heading(text_of, labels, sizes)
         for i in related:
@@ -433,7 +434,8 @@ class Cleaner:
             notes.setdefault(i, []).append("segmenter: ends in a 'more' link, a teaser")
         for i in ads:
             notes.setdefault(i, []).append("segmenter: opens with an ad label")
-        thread, replies = thread_replies(text_of, labels, probs, sizes)
+        timed = holding(p.codes, p.starts, p.ends, TIME_MARKS) & holding(p.codes, p.starts, p.ends, "0123456789刚")
+        thread, replies = thread_replies(text_of, labels, probs, sizes, timed)
         for i in replies:
             notes.setdefault(i, []).append("segmenter: a post's text in a thread")
         for i in drop_trailing_blocks(labels, sizes) if not thread else ():

@@ -221,19 +221,22 @@ def cut_at_related_heading(text_of: Callable[[int], str], labels: np.ndarray, si
 
 # A numbered list inside the text ("1、上海东方明珠", then its price and phone lines, "2、…").
 _ITEM_RE = re.compile(r"\s*(\d{1,3})\s*[、．.)）](?!\d)\s*\S")
+ITEM_MARKS = "、．.)）"  # an item holds one of these (`holding`)
 _DATE_LINE_RE = re.compile(r"\s*(?:\S{0,12}\s)?(?:\d{2,4}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*")
 LIST_MIN_ITEMS = 3
 
 
-def numbered_lists(text_of: Callable[[int], str], labels: np.ndarray) -> list[int]:
+def numbered_lists(text_of: Callable[[int], str], labels: np.ndarray, marked: np.ndarray | None = None) -> list[int]:
     """The navigation paragraphs of numbered lists in the text, relabeled article in place.
     A list is a run of at least LIST_MIN_ITEMS paragraphs opening with 1, 2, 3, … ("1、",
     "2.", "3)") whose first item is article or follows article within three paragraphs, and
     whose items span several lines each (an item and its details: a price, a phone number,
     a note); the last item gets the median item's length. Lists of one-line items are left
     to the classifier (steps are article already; ranking lists are navigation), and a
-    list whose lines hold a date alone is a list of links with their dates."""
-    items = [(i, int(m.group(1))) for i in range(len(labels)) if (m := _ITEM_RE.match(text_of(i)))]
+    list whose lines hold a date alone is a list of links with their dates. `marked` (bool
+    per paragraph: holds one of ITEM_MARKS, see `holding`) may limit the paragraphs tested."""
+    tested = range(len(labels)) if marked is None else marked.nonzero()[0].tolist()
+    items = [(i, int(m.group(1))) for i in tested if (m := _ITEM_RE.match(text_of(i)))]
     out: list[int] = []
     k = 0
     while k < len(items):
@@ -326,13 +329,30 @@ def drop_trailing_blocks(labels: np.ndarray, sizes: np.ndarray) -> list[int]:
     return out.tolist()
 
 
+@lru_cache(maxsize=8)
+def _char_table(chars: str) -> np.ndarray:
+    return char_set_table(chars)
+
+
+def holding(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: str) -> np.ndarray:
+    """Paragraphs holding any of `chars` (one table lookup and one cumulative sum over the
+    page's code points): the candidates a page rule then tests with its regex."""
+    if not len(codes):
+        return np.zeros(len(starts), dtype=bool)
+    total = np.concatenate(([0], _char_table(chars).take(codes, mode="clip").cumsum()))
+    return total[ends] > total[starts]
+
+
 # Threads: a forum or comment page is a run of posts, each a header (author, time, floor)
 # and a body. A header holds a time of day or a relative time, and either a post mark
 # ("发表于", "发布 #3", "2楼", "来自…") or nothing else ("2021-01-01 10:34:38").
-_DATE_TIME = (r"(?:\d{2,4}\s*[-/.年]\s*)?\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*星期[一二三四五六日天])?\s*"
-              r"\d{1,2}\s*[:：点时]\s*\d{1,2}(?:\s*[:：分]\s*\d{1,2})?\s*[分秒]?")
-_AGO = r"(?:\d+\s*(?:秒|分钟|小时|天|周|个?月|年)\s*前|刚刚|(?:昨天|前天|今天)\s*\d{1,2}:\d{2})"
+_SP = r"[ \t\u3000\xa0]*"  # spaces within a line: a time never spans two paragraphs
+_DATE_TIME = (rf"(?:\d{{2,4}}{_SP}[-/.年]{_SP})?\d{{1,2}}{_SP}[-/.月]{_SP}\d{{1,2}}{_SP}日?(?:{_SP}星期[一二三四五六日天])?{_SP}"
+              rf"\d{{1,2}}{_SP}[:：点时]{_SP}\d{{1,2}}(?:{_SP}[:：分]{_SP}\d{{1,2}})?{_SP}[分秒]?")
+_AGO = rf"(?:\d+{_SP}(?:秒|分钟|小时|天|周|个?月|年){_SP}前|刚刚|(?:昨天|前天|今天){_SP}\d{{1,2}}:\d{{2}})"
 _TIME_RE = re.compile(rf"{_DATE_TIME}|{_AGO}")
+_TIME_HINT_RE = re.compile(rf"\d{_SP}[:：点时]|前|刚刚")  # a cheap test that every time passes
+TIME_MARKS = ":：点时前刚"  # a time holds one of these (`holding`), and a digit or 刚
 _POST_MARK_RE = re.compile(r"发表于|發表於|发布于|發佈於|发布\s*#\s*\d|回复于|回覆於|评论于|\d+\s*[楼樓]|[楼樓]主|沙发|板凳|地板"
                            r"|#\s*\d+|来自|來自|IP\s*属地|只看该作者")
 _BARE_TIME_RE = re.compile(rf"\s*(?:{_DATE_TIME}|{_AGO})(?:\s*(?:来自|來自)\s*\S{{0,10}})?(?:\s+\d+)?\s*")
@@ -345,12 +365,14 @@ _FOOTER_RE = re.compile(r"©|版[权權]所有|ICP|Powered|Copyright", re.I)
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 THREAD_MIN_HEADERS = 2   # post headers that make a page a thread
 THREAD_MAX_BODY = 30     # paragraphs of one post's body
+HEADER_CHARS = 80        # a post header is no longer (stripped) ...
+HEADER_SPAN = 160        # ... nor, with its indentation, than this
 
 
 def post_header(text: str) -> bool:
     """A post's header line: short, with a time, and a post mark or nothing but the time."""
     s = text.strip()
-    if len(s) > 80 or not _TIME_RE.search(s):
+    if len(s) > HEADER_CHARS or not _TIME_HINT_RE.search(s) or not _TIME_RE.search(s):
         return False
     return bool(_POST_MARK_RE.search(s)) or bool(_BARE_TIME_RE.fullmatch(s))
 
@@ -374,18 +396,22 @@ def _post_chrome(text: str, label: int, first: bool = False) -> bool:
 
 
 def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.ndarray,
-                   sizes: np.ndarray) -> tuple[bool, list[int]]:
+                   sizes: np.ndarray, timed: np.ndarray | None = None) -> tuple[bool, list[int]]:
     """On a thread, the posts' bodies are content (LABELING.md: forum posts are article):
     their navigation paragraphs become article, in place. A page is a thread when it has at
     least THREAD_MIN_HEADERS post headers (`post_header`) and less than half of its article
     characters come before the first marked one ("发表于", "2楼"): a news report with a
-    comment widget below it is not a thread. Bodies follow their headers (author, time, then text) or, when the
-    paragraphs before the headers read more like text, precede them (text, then time); a
+    comment widget below it is not a thread. Bodies follow their headers (author, time, then
+    text) or, when the paragraphs before the headers read more like text, precede them (text,
+    then time); a
     body ends at post chrome (`_post_chrome`) or the next header, and the last one, which
-    has only the page's footer after it, is no longer than the median body.
+    has only the page's footer after it, is no longer than the median body. `timed` (bool
+    per paragraph: holds one of TIME_MARKS, see `holding`) may limit the paragraphs tested
+    for a header.
     Returns (whether the page is a thread, the indexes made article)."""
     n = len(labels)
-    heads = [i for i in range(n) if labels[i] != SPAM and post_header(text_of(i))]
+    tested = range(n) if timed is None else (timed & (sizes <= HEADER_SPAN)).nonzero()[0].tolist()
+    heads = [i for i in tested if labels[i] != SPAM and post_header(text_of(i))]
     if len(heads) < THREAD_MIN_HEADERS:
         return False, []
     marked = next((h for h in heads if _POST_MARK_RE.search(text_of(h))), None)
@@ -535,7 +561,7 @@ _NOT_PROSE_RE = re.compile(r"©|版[权權]|[转轉]载|^\s*(?:作者|来源|來
 
 def _sentence(text: str) -> bool:
     s = text.strip()
-    return (len(_HAN_RE.findall(s)) >= ENCLOSED_MIN_HAN and not _NOT_PROSE_RE.search(s)
+    return (len(s) >= ENCLOSED_MIN_HAN and len(_HAN_RE.findall(s)) >= ENCLOSED_MIN_HAN and not _NOT_PROSE_RE.search(s)
             and (_SENTENCE_END_RE.search(s) is not None or s.count("，") >= 2))
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from classifier.model import AD, ARTICLE, NAVIGATION
 from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks, enclosed_prose,
-                                  cut_at_related_heading, marked_teasers_and_ads, maybe_code, numbered_lists,
+                                  cut_at_related_heading, marked_teasers_and_ads, holding, maybe_code, numbered_lists,
                                   post_header, propagate_spam, segment, thread_replies)
 
 
@@ -256,8 +256,17 @@ def test_thread_replies_follow_their_headers():
              "返回列表", "© 2024 某某论坛 版权所有"]
     labels = np.array([N, N, N, A, N, N, N, N, N, N, N, N, N, N, N, N, N])
     sizes = np.array([len(t) for t in texts])
-    thread, made = thread_replies(texts.__getitem__, labels, _probs(labels, {8: 0.2, 13: 0.1}), sizes)
+    thread, made = thread_replies(texts.__getitem__, labels.copy(), _probs(labels, {8: 0.2, 13: 0.1}), sizes)
     assert thread and made == [8, 13]           # the replies; user names, ranks and action bars stay
+    # the cleaner's candidates (paragraphs holding a time mark and a digit) find the same headers
+    from classifier.normalize import codes_of
+    from classifier.segmenter import TIME_MARKS
+    from classifier.features import page_of
+    text, starts, ends = page_of(texts)
+    codes = codes_of(text)
+    timed = holding(codes, starts, ends, TIME_MARKS) & holding(codes, starts, ends, "0123456789刚")
+    assert timed.nonzero()[0].tolist() == [2, 7, 12]
+    assert thread_replies(texts.__getitem__, labels, _probs(labels, {8: 0.2, 13: 0.1}), sizes, timed) == (True, [8, 13])
     assert (labels[[8, 13]] == A).all() and labels[5] == N and labels[9] == N
 
 
