@@ -438,7 +438,7 @@ class Cleaner:
         thread, replies = thread_replies(text_of, labels, probs, sizes, timed)
         for i in replies:
             notes.setdefault(i, []).append("segmenter: a post's text in a thread")
-        for i in drop_trailing_blocks(labels, sizes) if not thread else ():
+        for i in drop_trailing_blocks(labels, sizes, text_of) if not thread else ():
             notes.setdefault(i, []).append("segmenter: a small block after the main text (related or teaser)")
         code, script = code_blocks(text_of, labels, maybe_code(p.codes, p.starts, p.ends))
         for i in code:

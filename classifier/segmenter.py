@@ -307,11 +307,15 @@ def _mark_tables() -> tuple[np.ndarray, np.ndarray]:
 TAIL_GATE = 0.7
 TAIL_GAP = 1
 TAIL_SHARE = 0.4
+TAIL_TEXT_SENTENCES = 2
+_TEXT_END_RE = re.compile(r"[。！？!?”」』]\s*$")  # a sentence's end; not "…"
 
 
-def drop_trailing_blocks(labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+def drop_trailing_blocks(labels: np.ndarray, sizes: np.ndarray, text_of: Callable[[int], str] | None = None) -> list[int]:
     """Indexes of article paragraphs in small blocks after the page's main block (its
-    largest by `sizes`, the paragraphs' character counts), relabeled navigation in place."""
+    largest by `sizes`, the paragraphs' character counts), relabeled navigation in place.
+    A block with TAIL_TEXT_SENTENCES paragraphs that end a sentence (``text_of``; a teaser is
+    cut short with "…") is more text: an afterword, answers below a question."""
     if (labels != ARTICLE).sum() < TAIL_GATE * len(labels):
         return []
     kept = (labels == ARTICLE).nonzero()[0]
@@ -324,6 +328,10 @@ def drop_trailing_blocks(labels: np.ndarray, sizes: np.ndarray) -> list[int]:
     if not small.any():
         return []
     block = np.repeat(np.arange(len(mass)), np.diff(np.append(firsts, len(kept))))
+    if text_of is not None:
+        for b in small.nonzero()[0].tolist():
+            ends = sum(1 for i in kept[block == b].tolist() if _TEXT_END_RE.search(text_of(i)))
+            small[b] = ends < TAIL_TEXT_SENTENCES
     out = kept[small[block]]
     labels[out] = NAVIGATION
     return out.tolist()

@@ -148,6 +148,15 @@ def test_small_blocks_after_the_main_text_become_navigation():
     assert drop_trailing_blocks(labels3.copy(), sizes) == [15]
     # a page that is mostly article (an already clean text) is left alone
     assert drop_trailing_blocks(labels[7:], sizes[7:]) == []
+    # a small block whose paragraphs end two sentences is more text (an afterword), not a teaser
+    labels5 = np.array([N] * 10 + [A, A, A] + [N, N] + [A, A] + [N, N, N])
+    sizes5 = np.array([5] * 10 + [300, 20, 300] + [5, 5] + [60, 60] + [5, 5, 5])
+    texts = ["x"] * len(labels5)
+    texts[15], texts[16] = "家人也说只是摇了一下，不要紧。", "比起九月那次小很多。"
+    assert drop_trailing_blocks(labels5.copy(), sizes5, texts.__getitem__) == []
+    texts[16] = "比起九月那次小很多。…"  # cut short: a teaser's lead
+    assert drop_trailing_blocks(labels5.copy(), sizes5, texts.__getitem__) == [15, 16]
+    assert drop_trailing_blocks(labels5.copy(), sizes5) == [15, 16]  # without texts: every small block
 
 
 MARKED = [
