@@ -282,7 +282,7 @@ class _Prepared:
     flagged: list[int]
 
 
-_NEWLINE = np.array([10], dtype=np.uint32)
+_NEWLINE = np.array([10], dtype=np.intp)
 
 
 @lru_cache(maxsize=4)

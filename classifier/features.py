@@ -252,14 +252,15 @@ def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], counts: list[int
     """The hashed feature index (as uint64) of the n-grams of `chars` (folded code points) that
     `windows` keeps (`counts` of them), order by order (ascending from 1), in one array, and
     a zero after them. A 1-gram's index is a lookup in `_unigram_table` (computed past it);
-    longer ones are mixed over every window, and the kept ones finalised together. The mixing
-    runs on the code points as uint64 (numpy mixes uint32 into uint64 far slower)."""
-    chars = chars.astype(np.uint64)
+    longer ones are mixed over every window, and the kept ones finalised together. `chars`
+    are intp (the lookup's index type: no cast); the mixing runs on the same bits viewed as
+    uint64 (numpy mixes uint32 into uint64 far slower)."""
     out = np.empty(sum(counts) + 1, dtype=np.uint64)
     out[-1] = 0
     table = _unigram_table()
     unigrams = out[:counts[0]]  # every character is a 1-gram
     table.take(chars, mode="clip", out=unigrams)
+    chars = chars.view(np.uint64)  # code points: never negative
     if len(chars) and chars.max() >= len(table):
         high = (chars >= len(table)).nonzero()[0]
         unigrams[high] = _finalise(_mix(chars[high], 1))
