@@ -173,23 +173,28 @@ def _looks_utf8_as_gbk(text: str, rare: int, common: int) -> bool:
     return n >= MIN_NON_ASCII_BYTES and coverage >= MIN_UTF8_COVERAGE
 
 
-def _candidate_lines(text: str, rare_at: list[int]) -> list[str]:
+def _candidate_lines(text: str, rare_at: list[int], cls: np.ndarray) -> list[str]:
     """Lines of a multi-line text whose rare-character counts alone qualify, from the offsets
-    of the text's rare characters (`rare_at`, ascending): only lines holding two of them are
-    counted, and most pages have none (no line break between two consecutive ones)."""
-    if not any(text.find("\n", a, b) < 0 for a, b in zip(rare_at, rare_at[1:])):
-        return []
-    codes = _codes(text)
-    cls = _classes(codes)
-    breaks = (codes == 10).nonzero()[0]
-    # a character's line is the number of line breaks before it
-    rare = np.bincount(breaks.searchsorted(rare_at))
-    common = np.bincount(breaks.searchsorted((cls == COMMON).nonzero()[0]), minlength=len(rare))[:len(rare)]
-    hits = ((rare >= MIN_RARE_CHARS) & (rare >= MIN_RARE_SHARE * (rare + common))).nonzero()[0]
-    if len(hits) == 0:
-        return []
-    lines = text.split("\n")
-    return [lines[i] for i in hits]
+    of the text's rare characters (`rare_at`, ascending) and the class of each character
+    (`cls`). Only a line holding two rare characters is counted, and most pages have none:
+    the rare characters are walked line by line in plain Python (a handful per page), and
+    the common characters are counted only on the lines holding two."""
+    out = []
+    i, n = 0, len(rare_at)
+    while i < n - 1:
+        end = text.find("\n", rare_at[i])
+        end = len(text) if end < 0 else end
+        j = i + 1
+        while j < n and rare_at[j] < end:
+            j += 1
+        rare = j - i  # rare characters on this line
+        if rare >= MIN_RARE_CHARS:
+            start = text.rfind("\n", 0, rare_at[i]) + 1
+            common = int(np.count_nonzero(cls[start:end] == COMMON))
+            if rare >= MIN_RARE_SHARE * (rare + common):
+                out.append(text[start:end])
+        i = j
+    return out
 
 
 def mojibake_report(text: str, codes: np.ndarray | None = None) -> dict:
@@ -218,7 +223,7 @@ def mojibake_report(text: str, codes: np.ndarray | None = None) -> dict:
                 return report
         if rare >= MIN_RARE_CHARS and "\n" in text:
             rare_at = (cls == RARE).nonzero()[0].tolist()
-            report["lines"] = [line for line in _candidate_lines(text, rare_at)
+            report["lines"] = [line for line in _candidate_lines(text, rare_at, cls)
                                if _looks_utf8_as_gbk(line, *rare_counts(line))]
             if report["lines"]:
                 report["status"] = UTF8_AS_GBK
