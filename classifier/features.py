@@ -339,7 +339,7 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     scale = 1.0 / np.sqrt(np.maximum(count, 1.0))  # float32
     if orders:
         hashes = _ngram_hashes(folded[pos], _windows(same, total, orders), group_sizes.sum(axis=1).tolist(), orders)
-        ngram_hash = hashes[:-1].astype(np.int32)
+        ngram_hash = hashes[:-1].view(np.int64)  # < N_HASH: the same values as intp, the index type of `take`
         # A bag of n-gram hashes plus the length identifies a paragraph's text for repetition:
         # sum(hash + 0.5) + length * 1e12. The sum is exact in integers and in float64 (far
         # below 2**52); it is taken per (order, paragraph) group by one reduceat (`hashes`
@@ -350,7 +350,7 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
         sums[sizes == 0] = 0
         fingerprint = (sums.reshape(group_sizes.shape).sum(axis=0) + 0.5 * count) + lens * 1e12
     else:
-        ngram_hash = np.zeros(0, dtype=np.int32)
+        ngram_hash = np.zeros(0, dtype=np.int64)
         fingerprint = lens * 1e12
     short = _short_groups(group_sizes, s, e, [n] if page_ends is None else page_ends)
     return Batch(first, stats, ngram_hash, group_sizes, short, scale, keywords, fingerprint.astype(np.float64, copy=False),
