@@ -210,9 +210,15 @@ def mojibake_report(text: str, codes: np.ndarray | None = None) -> dict:
     if text.isascii():
         return report
     report["replacement"] = text.count("\ufffd")
-    if rare_char_re().search(text):  # normal lines have none: one regex scan and done
+    # Normal lines have no rare character: one regex scan and done. A page's code points
+    # (most pages hold a few rare characters) are classified at once instead.
+    if codes is None and not rare_char_re().search(text):
+        cls = is_rare = None
+    else:
         cls = _classes(_codes(text) if codes is None else codes)
-        rare, common = _class_counts(cls)
+        is_rare = cls == RARE
+    if cls is not None and is_rare.any():
+        rare, common = int(np.count_nonzero(is_rare)), int(np.count_nonzero(cls == COMMON))
         share = rare / max(rare + common, 1)
         report.update(rare=rare, common=common, rare_share=round(share, 3))
         if rare >= MIN_RARE_CHARS and share >= MIN_RARE_SHARE:
@@ -222,7 +228,7 @@ def mojibake_report(text: str, codes: np.ndarray | None = None) -> dict:
                 report["status"] = UTF8_AS_GBK
                 return report
         if rare >= MIN_RARE_CHARS and "\n" in text:
-            rare_at = (cls == RARE).nonzero()[0].tolist()
+            rare_at = is_rare.nonzero()[0].tolist()
             report["lines"] = [line for line in _candidate_lines(text, rare_at, cls)
                                if _looks_utf8_as_gbk(line, *rare_counts(line))]
             if report["lines"]:
