@@ -221,11 +221,12 @@ _SEEDS = np.array([(0x9E3779B97F4A7C15 * n) & 0xFFFFFFFFFFFFFFFF for n in range(
                   dtype=np.uint64)
 
 
-def _mix(chars: np.ndarray, order: int) -> np.ndarray:
+def _mix(chars: np.ndarray, order: int, out: np.ndarray | None = None) -> np.ndarray:
     """FNV-style mixing (uint64) of every window of `order` consecutive `chars`, one pass per
-    character on contiguous slices; `_finalise` then makes it a hashed feature index."""
+    character on contiguous slices, into `out` if given; `_finalise` then makes it a hashed
+    feature index."""
     m = max(len(chars) - order + 1, 0)
-    k = chars[:m] ^ _SEEDS[order]
+    k = np.bitwise_xor(chars[:m], _SEEDS[order], out=out)
     k *= np.uint64(0x100000001B3)
     for i in range(1, order):
         k ^= chars[i:i + m]
@@ -252,22 +253,26 @@ def _ngram_hashes(chars: np.ndarray, windows: list[np.ndarray], counts: list[int
     """The hashed feature index (as uint64) of the n-grams of `chars` (folded code points) that
     `windows` keeps (`counts` of them), order by order (ascending from 1), in one array, and
     a zero after them. A 1-gram's index is a lookup in `_unigram_table` (computed past it);
-    longer ones are mixed over every window, and the kept ones finalised together. The mixing
-    runs on the code points as uint64 (numpy mixes uint32 into uint64 far slower)."""
-    chars = chars.astype(np.uint64)
+    longer ones are mixed over every window (every order into one buffer), and the kept ones
+    taken by one boolean index (`compress` copies twice) and finalised together. `chars` are
+    intp (the lookup's index type: no cast); the mixing runs on the same bits viewed as
+    uint64 (numpy mixes uint32 into uint64 far slower)."""
     out = np.empty(sum(counts) + 1, dtype=np.uint64)
     out[-1] = 0
     table = _unigram_table()
     unigrams = out[:counts[0]]  # every character is a 1-gram
     table.take(chars, mode="clip", out=unigrams)
+    chars = chars.view(np.uint64)  # code points: never negative
     if len(chars) and chars.max() >= len(table):
         high = (chars >= len(table)).nonzero()[0]
         unigrams[high] = _finalise(_mix(chars[high], 1))
-    at = counts[0]
-    for order, keep, count in zip(orders[1:], windows[1:], counts[1:]):
-        _mix(chars, order).compress(keep, out=out[at:at + count])
-        at += count
-    _finalise(out[counts[0]:-1])
+    if len(orders) > 1:
+        sizes = [len(keep) for keep in windows[1:]]  # every window of each order
+        mixed = np.empty(sum(sizes), dtype=np.uint64)
+        for order, at, size in zip(orders[1:], itertools.accumulate(sizes, initial=0), sizes):
+            _mix(chars, order, out=mixed[at:at + size])
+        keep = windows[1] if len(windows) == 2 else np.concatenate(windows[1:])
+        out[counts[0]:-1] = _finalise(mixed[keep])
     return out
 
 
@@ -334,7 +339,7 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     scale = 1.0 / np.sqrt(np.maximum(count, 1.0))  # float32
     if orders:
         hashes = _ngram_hashes(folded[pos], _windows(same, total, orders), group_sizes.sum(axis=1).tolist(), orders)
-        ngram_hash = hashes[:-1].astype(np.int32)
+        ngram_hash = hashes[:-1].view(np.int64)  # < N_HASH: the same values as intp, the index type of `take`
         # A bag of n-gram hashes plus the length identifies a paragraph's text for repetition:
         # sum(hash + 0.5) + length * 1e12. The sum is exact in integers and in float64 (far
         # below 2**52); it is taken per (order, paragraph) group by one reduceat (`hashes`
@@ -345,7 +350,7 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
         sums[sizes == 0] = 0
         fingerprint = (sums.reshape(group_sizes.shape).sum(axis=0) + 0.5 * count) + lens * 1e12
     else:
-        ngram_hash = np.zeros(0, dtype=np.int32)
+        ngram_hash = np.zeros(0, dtype=np.int64)
         fingerprint = lens * 1e12
     short = _short_groups(group_sizes, s, e, [n] if page_ends is None else page_ends)
     return Batch(first, stats, ngram_hash, group_sizes, short, scale, keywords, fingerprint.astype(np.float64, copy=False),

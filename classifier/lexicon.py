@@ -52,6 +52,11 @@ class Matcher:
     columns: tuple[str, ...]       # the feature statistic each category index counts into
     alphabet: np.ndarray           # (code points + 1, 2) uint8: a character's two bytes (last row: 0 0)
 
+    def __post_init__(self):
+        # The alphabet's rows as one uint16 each: a 1-D take of those is several times
+        # faster than a take of rows, and its bytes are the same.
+        self._pairs = self.alphabet.view(np.uint16).reshape(-1)
+
     @classmethod
     def build(cls, pairs: Iterable[tuple[str, str]]) -> "Matcher":
         cats: list[str] = list(CATEGORIES)
@@ -78,7 +83,7 @@ class Matcher:
         given as code points (see `normalize.fold_codes`)."""
         if self.automaton is None or not len(folded):
             return _NO_MATCHES
-        data = self.alphabet.take(folded, axis=0, mode="clip").reshape(-1)  # past the table: no keyword's
+        data = self._pairs.take(folded, mode="clip").view(np.uint8)  # past the table: no keyword's
         found = self.automaton.find_matches_as_indexes(data, overlapping=True)  # reads the array's buffer
         if not found:
             return _NO_MATCHES

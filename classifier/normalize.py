@@ -31,12 +31,13 @@ def char_set_table(chars: str) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def fold_table() -> np.ndarray:
-    lut = np.arange(LUT_SIZE, dtype=np.uint32)
+    """The folded code point of every code point below LUT_SIZE, as intp (see `codes_of`)."""
+    lut = np.arange(LUT_SIZE, dtype=np.intp)
     for trad, simp in zip(T2S_PAIRS[0::2], T2S_PAIRS[1::2]):
         lut[ord(trad)] = ord(simp)
-    lut[0xFF01:0xFF5F] = np.arange(0x21, 0x7F, dtype=np.uint32)  # full-width ASCII
+    lut[0xFF01:0xFF5F] = np.arange(0x21, 0x7F)  # full-width ASCII
     lut[ord("A"):ord("Z") + 1] += 32
-    lut[0xFF21:0xFF3B] = np.arange(ord("a"), ord("z") + 1, dtype=np.uint32)
+    lut[0xFF21:0xFF3B] = np.arange(ord("a"), ord("z") + 1)
     for space in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005" \
                  "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\x00":
         lut[ord(space)] = 32
@@ -46,11 +47,14 @@ def fold_table() -> np.ndarray:
 
 
 def codes_of(text: str) -> np.ndarray:
-    """The code points of `text` as a uint32 array (no Python loop)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    """The code points of `text` as an intp array (no Python loop). intp, because the code
+    points index lookup tables many times per page, and numpy's `take` casts any other
+    index type first, a pass as slow as the lookup itself."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.intp)
 
 
 def fold_codes(codes: np.ndarray) -> np.ndarray:
+    """The folded code points (intp) of `codes`; code points past the table stay as they are."""
     lut = fold_table()
     out = lut.take(codes, mode="clip")
     if len(codes) and codes.max() >= LUT_SIZE:
@@ -61,7 +65,7 @@ def fold_codes(codes: np.ndarray) -> np.ndarray:
 
 def fold(text: str) -> str:
     """The folded form of `text`, same length."""
-    return fold_codes(codes_of(text)).tobytes().decode("utf-32-le", "surrogatepass")
+    return fold_codes(codes_of(text)).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @lru_cache(maxsize=1)

@@ -173,23 +173,28 @@ def _looks_utf8_as_gbk(text: str, rare: int, common: int) -> bool:
     return n >= MIN_NON_ASCII_BYTES and coverage >= MIN_UTF8_COVERAGE
 
 
-def _candidate_lines(text: str, rare_at: list[int]) -> list[str]:
+def _candidate_lines(text: str, rare_at: list[int], cls: np.ndarray) -> list[str]:
     """Lines of a multi-line text whose rare-character counts alone qualify, from the offsets
-    of the text's rare characters (`rare_at`, ascending): only lines holding two of them are
-    counted, and most pages have none (no line break between two consecutive ones)."""
-    if not any(text.find("\n", a, b) < 0 for a, b in zip(rare_at, rare_at[1:])):
-        return []
-    codes = _codes(text)
-    cls = _classes(codes)
-    breaks = (codes == 10).nonzero()[0]
-    # a character's line is the number of line breaks before it
-    rare = np.bincount(breaks.searchsorted(rare_at))
-    common = np.bincount(breaks.searchsorted((cls == COMMON).nonzero()[0]), minlength=len(rare))[:len(rare)]
-    hits = ((rare >= MIN_RARE_CHARS) & (rare >= MIN_RARE_SHARE * (rare + common))).nonzero()[0]
-    if len(hits) == 0:
-        return []
-    lines = text.split("\n")
-    return [lines[i] for i in hits]
+    of the text's rare characters (`rare_at`, ascending) and the class of each character
+    (`cls`). Only a line holding two rare characters is counted, and most pages have none:
+    the rare characters are walked line by line in plain Python (a handful per page), and
+    the common characters are counted only on the lines holding two."""
+    out = []
+    i, n = 0, len(rare_at)
+    while i < n - 1:
+        end = text.find("\n", rare_at[i])
+        end = len(text) if end < 0 else end
+        j = i + 1
+        while j < n and rare_at[j] < end:
+            j += 1
+        rare = j - i  # rare characters on this line
+        if rare >= MIN_RARE_CHARS:
+            start = text.rfind("\n", 0, rare_at[i]) + 1
+            common = int(np.count_nonzero(cls[start:end] == COMMON))
+            if rare >= MIN_RARE_SHARE * (rare + common):
+                out.append(text[start:end])
+        i = j
+    return out
 
 
 def mojibake_report(text: str, codes: np.ndarray | None = None) -> dict:
@@ -205,9 +210,15 @@ def mojibake_report(text: str, codes: np.ndarray | None = None) -> dict:
     if text.isascii():
         return report
     report["replacement"] = text.count("\ufffd")
-    if rare_char_re().search(text):  # normal lines have none: one regex scan and done
+    # Normal lines have no rare character: one regex scan and done. A page's code points
+    # (most pages hold a few rare characters) are classified at once instead.
+    if codes is None and not rare_char_re().search(text):
+        cls = is_rare = None
+    else:
         cls = _classes(_codes(text) if codes is None else codes)
-        rare, common = _class_counts(cls)
+        is_rare = cls == RARE
+    if cls is not None and is_rare.any():
+        rare, common = int(np.count_nonzero(is_rare)), int(np.count_nonzero(cls == COMMON))
         share = rare / max(rare + common, 1)
         report.update(rare=rare, common=common, rare_share=round(share, 3))
         if rare >= MIN_RARE_CHARS and share >= MIN_RARE_SHARE:
@@ -217,8 +228,8 @@ def mojibake_report(text: str, codes: np.ndarray | None = None) -> dict:
                 report["status"] = UTF8_AS_GBK
                 return report
         if rare >= MIN_RARE_CHARS and "\n" in text:
-            rare_at = (cls == RARE).nonzero()[0].tolist()
-            report["lines"] = [line for line in _candidate_lines(text, rare_at)
+            rare_at = is_rare.nonzero()[0].tolist()
+            report["lines"] = [line for line in _candidate_lines(text, rare_at, cls)
                                if _looks_utf8_as_gbk(line, *rare_counts(line))]
             if report["lines"]:
                 report["status"] = UTF8_AS_GBK
@@ -291,9 +302,12 @@ def fix_mojibake(text: str) -> tuple[str, str]:
 # Spelled out as one alternative per marker, each starting with a literal character: the
 # regex engine then skips ahead to those characters (5x faster over a page than the
 # factored form, which tries every position). No two alternatives match at one position.
-GLUE_MARKER_RE = re.compile("|".join(
-    [f"{m}[:：]" for m in ("- 上一篇", "- 下一篇", "上一篇", "下一篇", "责任编辑", "責任編輯", "原标题", "原標題")]
-    + ["【打印】", "【关闭】", "【關閉】", "相关阅读", "相關閱讀"]))
+_GLUE_MARKERS = ([f"{m}[:：]" for m in ("- 上一篇", "- 下一篇", "上一篇", "下一篇", "责任编辑", "責任編輯", "原标题", "原標題")]
+                 + ["【打印】", "【关闭】", "【關閉】", "相关阅读", "相關閱讀"])
+GLUE_MARKER_RE = re.compile("|".join(_GLUE_MARKERS))
+# Every match starts with the first two characters of a marker (literal in every one): a
+# cheap test of each position in numpy finds the few where the regex is worth trying.
+GLUE_MARKER_HEADS = tuple(sorted({m[:2] for m in _GLUE_MARKERS}))
 SENTENCE_END = set("。！？!?）」”")  # the char before a marker that makes the boundary clear
 
 

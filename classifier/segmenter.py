@@ -16,6 +16,7 @@ paragraph's reason by the cleaner): `numbered_lists`, `cut_at_related_heading`, 
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -38,46 +39,54 @@ class Segmentation:
     changed: np.ndarray  # (n,) bool: the segmenter overrode the classifier's top label
 
 
-def _positions(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(window, position in the window) of every paragraph of windows of these lengths, in order."""
-    win = np.arange(len(lengths)).repeat(lengths)
-    return win, np.arange(len(win)) - (lengths.cumsum() - lengths).repeat(lengths)
+def _as_list(values) -> list:
+    return values.tolist() if isinstance(values, np.ndarray) else list(values)
 
 
-def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np.ndarray, last: np.ndarray,
-                     trans: np.ndarray, start: np.ndarray, begins: np.ndarray | None = None) -> np.ndarray:
+def _viterbi_windows(emit: np.ndarray, lo, hi, first, last, trans: np.ndarray, start: np.ndarray,
+                     begins=None) -> np.ndarray:
     """Best label path of every window at once (numpy, lock-step over positions).
 
     Window w covers paragraphs lo[w]..hi[w]; `first[w]` / `last[w]` (-1: free) fix the labels
     of its anchors; the page start probabilities apply to a window that begins a page
-    (`begins`; by default the one with ``lo == 0``).
+    (`begins`; by default the one with ``lo == 0``). The window arguments are sequences of
+    ints (lists or arrays).
     Returns the label of every covered paragraph, windows concatenated in order.
 
     Layout: windows are ranked longest first, so the windows still running at step t are
     ranks ``0 .. active[t]-1``, and their rows for step t are stored together, at
     ``base[t] + rank`` ("time-major"). Each step then reads its emissions and writes its back
     pointers as contiguous slices, and memory stays proportional to the covered paragraphs
-    whatever the mix of window lengths."""
+    whatever the mix of window lengths. A page has a few dozen windows of a few paragraphs:
+    this bookkeeping runs in plain Python, cheaper there than a numpy call per array."""
     k = emit.shape[1]
-    lengths = hi - lo + 1
-    width = int(lengths.max())
-    order = (-lengths).argsort(kind="stable")  # rank -> window
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    active = (-lengths[order]).searchsorted(-np.arange(width), side="left")  # windows longer than t
-    base = np.concatenate(([0], active.cumsum()))
-    win, pos = _positions(lengths)
-    row = base[pos] + rank[win]  # time-major row of every covered paragraph
-    e = np.empty((len(win), k))
-    e[row] = emit[lo[win] + pos]
-    e[rank[lo == 0 if begins is None else begins]] += start  # windows that begin a page (first row: rank)
-    for anchor, at in ((first, np.zeros_like(lengths)), (last, lengths - 1)):
-        fixed = (anchor >= 0).nonzero()[0]
-        rows = base[at[fixed]] + rank[fixed]
-        keep = e[rows, anchor[fixed]]
-        e[rows] = -math.inf
-        e[rows, anchor[fixed]] = keep
-    back = np.zeros((len(win), k), dtype=np.int8)
+    lo, hi, first, last = _as_list(lo), _as_list(hi), _as_list(first), _as_list(last)
+    begins = [a == 0 for a in lo] if begins is None else _as_list(begins)
+    lengths = [b - a + 1 for a, b in zip(lo, hi)]
+    order = sorted(range(len(lengths)), key=lengths.__getitem__, reverse=True)  # rank -> window (stable)
+    width = lengths[order[0]]
+    active = [0] * width  # windows longer than t, from the count of windows of each length
+    for length in lengths:
+        active[length - 1] += 1
+    for t in range(width - 2, -1, -1):
+        active[t] += active[t + 1]
+    base = list(itertools.accumulate(active, initial=0))
+    src = [0] * base[-1]  # the emission row of every time-major row
+    for r, w in enumerate(order):
+        for t in range(lengths[w]):
+            src[base[t] + r] = lo[w] + t
+    e = emit[src]
+    starts = [r for r, w in enumerate(order) if begins[w]]  # windows that begin a page (first row: rank)
+    if starts:
+        e[starts] += start
+    for anchor, at_end in ((first, False), (last, True)):
+        fixed = [(base[lengths[w] - 1] + r if at_end else r, anchor[w]) for r, w in enumerate(order) if anchor[w] >= 0]
+        if fixed:
+            rows, labels = zip(*fixed)
+            keep = e[rows, labels]
+            e[rows, :] = -math.inf
+            e[rows, labels] = keep
+    back = np.zeros((len(src), k), dtype=np.int8)
     score = e[:active[0]].copy()
     for t in range(1, width):
         m, b = active[t], base[t]
@@ -86,20 +95,26 @@ def _viterbi_windows(emit: np.ndarray, lo: np.ndarray, hi: np.ndarray, first: np
         np.add(cand.max(axis=1), e[b:b + m], out=score[:m])
     # Backtrack window by window in plain Python: a page has a few dozen covered paragraphs,
     # which costs less than a numpy call per step.
-    back_rows, step_rows, path = back.tolist(), base.tolist(), [0] * len(win)
-    for r, (length, label) in enumerate(zip(lengths[order].tolist(), score.argmax(axis=1).tolist())):
-        path[step_rows[length - 1] + r] = label
-        for t in range(length - 1, 0, -1):
-            label = back_rows[step_rows[t] + r][label]
-            path[step_rows[t - 1] + r] = label
-    return np.array(path, dtype=np.int64)[row]
+    offsets = list(itertools.accumulate(lengths, initial=0))  # where each window's path goes
+    back_rows, path = back.tolist(), [0] * offsets[-1]
+    for r, label in enumerate(score.argmax(axis=1).tolist()):
+        w = order[r]
+        at = offsets[w]
+        path[at + lengths[w] - 1] = label
+        for t in range(lengths[w] - 1, 0, -1):
+            label = back_rows[base[t] + r][label]
+            path[at + t - 1] = label
+    return np.array(path, dtype=np.int64)
 
 
 def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, start: np.ndarray,
             confident: float = CONFIDENT, weight: float = TRANSITION_WEIGHT,
             article_confident: float = ARTICLE_CONFIDENT, page_starts: np.ndarray | None = None) -> Segmentation:
     """Labels of the paragraphs of a page, or of several pages one after the other
-    (`page_starts`: the index of each page's first paragraph; windows never cross pages)."""
+    (`page_starts`: the index of each page's first paragraph; windows never cross pages).
+
+    The windows (a few dozen per page) are found in plain Python from the uncertain
+    paragraphs."""
     n = len(probs)
     top = probs.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
     if n == 0:
@@ -108,30 +123,35 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
     is_spam = top == SPAM
     sure = (probs.max(axis=1) >= confident) | is_spam | (probs[:, ARTICLE] >= article_confident)
     labels = top.copy()
-    unsure = (~sure).nonzero()[0]
-    if len(unsure):
-        emit_all = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
-        emit_all[~is_spam, SPAM] = -math.inf
+    unsure = (~sure).nonzero()[0].tolist()
+    if unsure:
         # windows: maximal runs of unsure paragraphs of one page, widened by one anchor on each side
-        breaks = unsure[1:] - unsure[:-1] > 1
-        if page_starts is not None:
-            page = page_starts.searchsorted(unsure, side="right") - 1
-            breaks |= page[1:] != page[:-1]
-        breaks = breaks.nonzero()[0]
-        first_of_run = np.concatenate(([0], breaks + 1))
-        last_of_run = np.concatenate((breaks, [len(unsure) - 1]))
-        run_lo, run_hi = unsure[first_of_run], unsure[last_of_run]
-        if page_starts is None:  # one page: its first and last paragraph bound every window
-            page_lo, page_hi = 0, n - 1
+        if page_starts is None:
+            page = [0] * len(unsure)
+            page_lo, page_hi = [0], [n - 1]
         else:
-            page_lo = page_starts[page[first_of_run]]
-            page_hi = np.append(page_starts[1:], n)[page[last_of_run]] - 1
-        lo, hi = np.maximum(run_lo - 1, page_lo), np.minimum(run_hi + 1, page_hi)
-        first = np.where(lo < run_lo, top[lo], -1)
-        last = np.where(hi > run_hi, top[hi], -1)
-        win, pos = _positions(hi - lo + 1)
-        labels[lo[win] + pos] = _viterbi_windows(emit_all, lo, hi, first, last, weight * transitions,
-                                                 weight * start, lo == page_lo)
+            page = (page_starts.searchsorted(unsure, side="right") - 1).tolist()
+            page_lo = page_starts.tolist()
+            page_hi = [p - 1 for p in page_lo[1:]] + [n - 1]
+        top_of = top.tolist()
+        lo, hi, first, last, begins = [], [], [], [], []
+        i = 0
+        while i < len(unsure):
+            j = i
+            while j + 1 < len(unsure) and unsure[j + 1] == unsure[j] + 1 and page[j + 1] == page[j]:
+                j += 1
+            run_lo, run_hi, p = unsure[i], unsure[j], page[i]
+            a, b = max(run_lo - 1, page_lo[p]), min(run_hi + 1, page_hi[p])
+            lo.append(a)
+            hi.append(b)
+            first.append(top_of[a] if a < run_lo else -1)
+            last.append(top_of[b] if b > run_hi else -1)
+            begins.append(a == page_lo[p])
+            i = j + 1
+        emit = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
+        emit[~is_spam, SPAM] = -math.inf
+        covered = [i for a, b in zip(lo, hi) for i in range(a, b + 1)]
+        labels[covered] = _viterbi_windows(emit, lo, hi, first, last, weight * transitions, weight * start, begins)
     return Segmentation(labels, labels != top)
 
 
