@@ -249,7 +249,7 @@ LIST_MIN_ITEMS = 3
 def numbered_lists(text_of: Callable[[int], str], labels: np.ndarray, marked: np.ndarray | None = None) -> list[int]:
     """The navigation paragraphs of numbered lists in the text, relabeled article in place.
     A list is a run of at least LIST_MIN_ITEMS paragraphs opening with 1, 2, 3, … ("1、",
-    "2.", "3)") whose first item is article or follows article within three paragraphs, and
+    "2.", "3)"; one number may be missing) whose first item is article or follows article within three paragraphs, and
     whose items span several lines each (an item and its details: a price, a phone number,
     a note); the last item gets the median item's length. Lists of one-line items are left
     to the classifier (steps are article already; ranking lists are navigation), and a
@@ -261,7 +261,7 @@ def numbered_lists(text_of: Callable[[int], str], labels: np.ndarray, marked: np
     k = 0
     while k < len(items):
         run = [items[k]]
-        while k + len(run) < len(items) and items[k + len(run)][1] == run[-1][1] + 1:
+        while k + len(run) < len(items) and 1 <= items[k + len(run)][1] - run[-1][1] <= 2:  # a number may be skipped
             run.append(items[k + len(run)])
         k += len(run)
         first = run[0][0]

@@ -320,6 +320,10 @@ def test_numbered_lists_in_the_text_are_kept():
     # a list of links with their dates is not text
     dated = ["正文。" * 20, "1、第一条新闻标题", "2024-05-01", "2、第二条新闻标题", "2024-05-02", "3、第三条", "2024-05-03"]
     assert numbered_lists(dated.__getitem__, np.array([A] + [N] * 6)) == []
+    # a skipped number does not end the list
+    skipped = [t.replace("3、", "4、") for t in texts]
+    labels = np.array([N, A] + [N] * 12)
+    assert numbered_lists(skipped.__getitem__, labels) == list(range(3, 12))
     # nor a list far from any article paragraph (a sidebar)
     labels = np.array([N, N] + [N] * 12)
     assert numbered_lists(texts.__getitem__, labels) == []
