@@ -42,7 +42,7 @@ def main() -> None:
     print(f"kept over all characters: {kept / total:.4f}")
     print(f"mean of per-page shares:  {statistics.mean(shares):.4f} (median {statistics.median(shares):.4f})")
     print(f"pages keeping >= 95%:     {sum(s >= 0.95 for s in shares)} of {len(rows)}")
-    print(f"most characters lost (id, gold characters, kept share):")
+    print("most characters lost (id, gold characters, kept share):")
     for pid, t, k in sorted(rows, key=lambda r: r[2] - r[1])[:args.worst]:
         print(f"  {pid[:40]:40s} {t:6d} {k / t if t else 1.0:.3f}")
 
