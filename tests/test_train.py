@@ -89,7 +89,9 @@ def test_the_retraining_loop_teaches_a_new_brand(tmp_path):
     new.write_text(json.dumps({"id": "new-brand-1", "source": "test", "paragraphs": [
         {"text": t, "label": lab} for t, lab in zip(TRAIN_PAGE, labels)]}, ensure_ascii=False) + "\n", encoding="utf-8")
     model = tmp_path / "model.npz"
-    code, _, err = run_cli("train", ROOT / "labeled", new, "--weight", f"{new}=5", "--holdout", "0", "-o", model)
+    # the default held-out split, as the shipped model was trained: its temperature is
+    # calibrated the same way, so the seed figures below compare like with like
+    code, _, err = run_cli("train", ROOT / "labeled", new, "--weight", f"{new}=5", "-o", model)
     assert code == 0, err
 
     retrained = Cleaner.load(model)
