@@ -581,10 +581,11 @@ def code_blocks(text_of: Callable[[int], str], labels: np.ndarray,
 
 # Prose the model called navigation between two article paragraphs: a note in the text, a
 # one-line aside, a caption written as a sentence. A sentence: ENCLOSED_MIN_HAN Han characters
-# ending in a sentence mark, or with two commas; page metadata and copyright lines are not.
+# ending in a sentence mark, or with two commas; page metadata, copyright lines and list items
+# with a separator bar ("国际生物多样性日 | 诗意开启！") are not.
 ENCLOSED_MIN_HAN = 10
 _SENTENCE_END_RE = re.compile(r"[。！？!?…”」』]\s*$")
-_NOT_PROSE_RE = re.compile(r"©|版[权權]|[转轉]载|^\s*(?:作者|来源|來源|[编編][辑輯]|[责責]任[编編][辑輯])\s*[:：]")
+_NOT_PROSE_RE = re.compile(r"©|版[权權]|[转轉]载|\s[|｜]\s|^\s*(?:作者|来源|來源|[编編][辑輯]|[责責]任[编編][辑輯])\s*[:：]")
 
 
 def _sentence(text: str) -> bool:
