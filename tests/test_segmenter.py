@@ -336,6 +336,7 @@ ENCLOSED = [
     ("© 本文版权归作者所有，任何形式转载请联系作者。", False),  # copyright
     ("作者：某某（某某大学文学院，湖南 长沙）", False),        # metadata
     ("图片来源网络 侵删", False),
+    ("8. 山水有诗、林间有歌 | 国际森林日，诗意开启！", False),  # a list item with a separator bar
 ]
 
 
