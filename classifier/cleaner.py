@@ -23,10 +23,10 @@ from .features import CHUNK_CHARS, batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
-from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, ITEM_MARKS, TIME_MARKS, TRANSITION_WEIGHT, code_blocks,
+from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, ITEM_MARKS, TRANSITION_WEIGHT, code_blocks,
                         cut_at_related_heading, drop_trailing_blocks, enclosed_prose, marked_candidates,
                         marked_teasers_and_ads, holding, maybe_code, numbered_lists, propagate_spam, rescue_empty,
-                        segment, thread_replies)
+                        segment, thread_replies, time_candidates)
 
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
@@ -444,8 +444,7 @@ class Cleaner:
             notes.setdefault(i, []).append("segmenter: ends in a 'more' link, a teaser")
         for i in ads:
             notes.setdefault(i, []).append("segmenter: opens with an ad label")
-        timed = holding(p.codes, p.starts, p.ends, TIME_MARKS) & holding(p.codes, p.starts, p.ends, "0123456789刚")
-        thread, replies = thread_replies(text_of, labels, probs, sizes, timed)
+        thread, replies = thread_replies(text_of, labels, probs, sizes, time_candidates(p.codes, p.starts, p.ends))
         for i in replies:
             notes.setdefault(i, []).append("segmenter: a post's text in a thread")
         for i in drop_trailing_blocks(labels, sizes, text_of) if not thread else ():

@@ -380,7 +380,6 @@ _DATE_TIME = (rf"(?:\d{{2,4}}{_SP}[-/.年]{_SP})?\d{{1,2}}{_SP}[-/.月]{_SP}\d{{
 _AGO = rf"(?:\d+{_SP}(?:秒|分钟|小时|天|周|个?月|年){_SP}前|刚刚|(?:昨天|前天|今天){_SP}\d{{1,2}}:\d{{2}})"
 _TIME_RE = re.compile(rf"{_DATE_TIME}|{_AGO}")
 _TIME_HINT_RE = re.compile(rf"\d{_SP}[:：点时]|前|刚刚")  # a cheap test that every time passes
-TIME_MARKS = ":：点时前刚"  # a time holds one of these (`holding`), and a digit or 刚
 _POST_MARK_RE = re.compile(r"发表于|發表於|发布于|發佈於|发布\s*#\s*\d|回复于|回覆於|评论于|\d+\s*[楼樓]|[楼樓]主|沙发|板凳|地板"
                            r"|#\s*\d+|来自|來自|IP\s*属地|只看该作者")
 _BARE_TIME_RE = re.compile(rf"\s*(?:{_DATE_TIME}|{_AGO})(?:\s*(?:来自|來自)\s*\S{{0,10}})?(?:\s+\d+)?\s*")
@@ -395,6 +394,23 @@ THREAD_MIN_HEADERS = 2   # post headers that make a page a thread
 THREAD_MAX_BODY = 30     # paragraphs of one post's body
 HEADER_CHARS = 80        # a post header is no longer (stripped) ...
 HEADER_SPAN = 160        # ... nor, with its indentation, than this
+
+
+def time_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Paragraphs that may hold a time (a superset of those `_TIME_RE` finds, from a few
+    numpy passes over the page): a digit and then, past spaces, one of ":：点时" (every date
+    and time of day), or a digit and 前 ("3 天前"), or 刚."""
+    if not len(codes):
+        return np.zeros(len(starts), dtype=bool)
+    digit, mark, ago, now, space = (_char_table(c) for c in ("0123456789", ":：点时", "前", "刚", " \t\u3000\xa0"))
+    solid = (~space.take(codes, mode="clip")).nonzero()[0]  # positions of the characters past spaces
+    seen = codes[solid]
+    pair = np.zeros(len(codes), dtype=np.int64)
+    pair[solid[1:]] = digit.take(seen[:-1], mode="clip") & mark.take(seen[1:], mode="clip")
+    pair = np.concatenate(([0], pair.cumsum()))
+    out = pair[ends] > pair[np.minimum(starts + 1, ends)]  # a pair ends inside the paragraph
+    out |= holding(codes, starts, ends, "刚")
+    return out | (holding(codes, starts, ends, "0123456789") & holding(codes, starts, ends, "前"))
 
 
 def post_header(text: str) -> bool:
@@ -434,8 +450,7 @@ def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.
     then time); a
     body ends at post chrome (`_post_chrome`) or the next header, and the last one, which
     has only the page's footer after it, is no longer than the median body. `timed` (bool
-    per paragraph: holds one of TIME_MARKS, see `holding`) may limit the paragraphs tested
-    for a header.
+    per paragraph, see `time_candidates`) may limit the paragraphs tested for a header.
     Returns (whether the page is a thread, the indexes made article)."""
     n = len(labels)
     tested = range(n) if timed is None else (timed & (sizes <= HEADER_SPAN)).nonzero()[0].tolist()

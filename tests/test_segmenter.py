@@ -6,7 +6,7 @@ import pytest
 
 from classifier.model import AD, ARTICLE, NAVIGATION
 from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks, enclosed_prose,
-                                  cut_at_related_heading, marked_teasers_and_ads, holding, maybe_code, numbered_lists,
+                                  cut_at_related_heading, marked_teasers_and_ads, maybe_code, numbered_lists,
                                   post_header, propagate_spam, segment, thread_replies)
 
 
@@ -248,6 +248,29 @@ def test_post_header(text, expected):
     assert post_header(text) is expected
 
 
+def _time_candidates(texts):
+    from classifier.features import page_of
+    from classifier.normalize import codes_of
+    from classifier.segmenter import time_candidates
+    text, starts, ends = page_of(texts)
+    return time_candidates(codes_of(text), starts, ends)
+
+
+def test_time_candidates_hold_every_time():
+    texts = ["正文里没有时间。", "发表于 2024-4-11 11 : 52", "3 天前", "刚刚", "昨天 12:30", "时间：下午", "10时30分",
+             "目前进展顺利", "2024年5月13日"]
+    assert _time_candidates(texts).tolist() == [False, True, True, True, True, False, True, False, False]
+
+
+def test_time_candidates_on_real_pages(shared):
+    """Every paragraph of the dev dumps where the time pattern matches is a candidate."""
+    from classifier.segmenter import _TIME_RE
+    for page in shared.dev_pages():
+        texts = [t for t in page["text"].split("\n") if t.strip()]
+        got = _time_candidates(texts)
+        assert all(got[i] for i, t in enumerate(texts) if _TIME_RE.search(t)), page["id"]
+
+
 def _probs(labels, article=None):
     probs = np.zeros((len(labels), 4))
     probs[np.arange(len(labels)), labels] = 1.0
@@ -268,12 +291,7 @@ def test_thread_replies_follow_their_headers():
     thread, made = thread_replies(texts.__getitem__, labels.copy(), _probs(labels, {8: 0.2, 13: 0.1}), sizes)
     assert thread and made == [8, 13]           # the replies; user names, ranks and action bars stay
     # the cleaner's candidates (paragraphs holding a time mark and a digit) find the same headers
-    from classifier.normalize import codes_of
-    from classifier.segmenter import TIME_MARKS
-    from classifier.features import page_of
-    text, starts, ends = page_of(texts)
-    codes = codes_of(text)
-    timed = holding(codes, starts, ends, TIME_MARKS) & holding(codes, starts, ends, "0123456789刚")
+    timed = _time_candidates(texts)
     assert timed.nonzero()[0].tolist() == [2, 7, 12]
     assert thread_replies(texts.__getitem__, labels, _probs(labels, {8: 0.2, 13: 0.1}), sizes, timed) == (True, [8, 13])
     assert (labels[[8, 13]] == A).all() and labels[5] == N and labels[9] == N
