@@ -34,7 +34,8 @@ def report(gold: Sequence[str], pred: Sequence[str]) -> dict:
 
 def format_report(rep: dict) -> str:
     lines = [f"{'label':<12}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
-    for lab, c in rep["classes"].items():
+    for lab in LABELS:  # in label order: a report read back from a model file may have its keys sorted
+        c = rep["classes"][lab]
         lines.append(f"{lab:<12}{c['precision']:>10.3f}{c['recall']:>10.3f}{c['f1']:>10.3f}{c['support']:>10d}")
     lines.append(f"accuracy {rep['accuracy']:.3f}   macro F1 {rep['macro_f1']:.3f}")
     lines.append("confusion (rows gold, columns predicted): " + " ".join(l[:3] for l in LABELS))

@@ -22,6 +22,18 @@ from classifier import Cleaner  # noqa: E402
 SPACE = re.compile(r"\s")
 
 
+def measure(cleaner: Cleaner) -> dict:
+    """Characters of each dev gold text and how many `clean` keeps, and the three readings."""
+    rows = []
+    for page in dev_pages():
+        total = len(SPACE.sub("", page["gold"]))
+        rows.append((page["id"], total, len(SPACE.sub("", cleaner.clean(page["gold"]).text))))
+    shares = [k / t if t else 1.0 for _, t, k in rows]
+    return {"rows": rows, "pages": len(rows), "chars": sum(r[1] for r in rows),
+            "all": sum(r[2] for r in rows) / sum(r[1] for r in rows), "mean": statistics.mean(shares),
+            "median": statistics.median(shares), "pages_95": sum(s >= 0.95 for s in shares)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model")
@@ -29,21 +41,13 @@ def main() -> None:
     args = ap.parse_args()
     if not available():
         sys.exit("../shared not found; set WEBSPAM_SHARED")
-    cleaner = Cleaner.load(args.model)
-    rows = []
-    for page in dev_pages():
-        total = len(SPACE.sub("", page["gold"]))
-        kept = len(SPACE.sub("", cleaner.clean(page["gold"]).text))
-        rows.append((page["id"], total, kept))
-    total = sum(r[1] for r in rows)
-    kept = sum(r[2] for r in rows)
-    shares = [k / t if t else 1.0 for _, t, k in rows]
-    print(f"pages: {len(rows)}, gold characters: {total}")
-    print(f"kept over all characters: {kept / total:.4f}")
-    print(f"mean of per-page shares:  {statistics.mean(shares):.4f} (median {statistics.median(shares):.4f})")
-    print(f"pages keeping >= 95%:     {sum(s >= 0.95 for s in shares)} of {len(rows)}")
+    m = measure(Cleaner.load(args.model))
+    print(f"pages: {m['pages']}, gold characters: {m['chars']}")
+    print(f"kept over all characters: {m['all']:.4f}")
+    print(f"mean of per-page shares:  {m['mean']:.4f} (median {m['median']:.4f})")
+    print(f"pages keeping >= 95%:     {m['pages_95']} of {m['pages']}")
     print("most characters lost (id, gold characters, kept share):")
-    for pid, t, k in sorted(rows, key=lambda r: r[2] - r[1])[:args.worst]:
+    for pid, t, k in sorted(m["rows"], key=lambda r: r[2] - r[1])[:args.worst]:
         print(f"  {pid[:40]:40s} {t:6d} {k / t if t else 1.0:.3f}")
 
 
