@@ -24,9 +24,9 @@ from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
 from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, ITEM_MARKS, TRANSITION_WEIGHT, code_blocks,
-                        cut_at_related_heading, drop_trailing_blocks, enclosed_prose, marked_candidates,
-                        marked_teasers_and_ads, holding, maybe_code, numbered_lists, propagate_spam, rescue_empty,
-                        segment, thread_replies, time_candidates)
+                        cut_at_related_heading, drop_trailing_blocks, enclosed_prose, holding, marked_candidates,
+                        marked_teasers_and_ads, maybe_code, numbered_lists, propagate_spam, rescue_empty, segment,
+                        thread_replies, time_candidates)
 
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters

@@ -402,7 +402,7 @@ def time_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
     and time of day), or a digit and 前 ("3 天前"), or 刚."""
     if not len(codes):
         return np.zeros(len(starts), dtype=bool)
-    digit, mark, ago, now, space = (_char_table(c) for c in ("0123456789", ":：点时", "前", "刚", " \t\u3000\xa0"))
+    digit, mark, space = (_char_table(c) for c in ("0123456789", ":：点时", " \t\u3000\xa0"))
     solid = (~space.take(codes, mode="clip")).nonzero()[0]  # positions of the characters past spaces
     seen = codes[solid]
     pair = np.zeros(len(codes), dtype=np.int64)
@@ -447,9 +447,8 @@ def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.
     characters come before the first marked one ("发表于", "2楼"): a news report with a
     comment widget below it is not a thread. Bodies follow their headers (author, time, then
     text) or, when the paragraphs before the headers read more like text, precede them (text,
-    then time); a
-    body ends at post chrome (`_post_chrome`) or the next header, and the last one, which
-    has only the page's footer after it, is no longer than the median body. `timed` (bool
+    then time); a body ends at post chrome (`_post_chrome`) or the next header, and the last
+    one, which has only the page's footer after it, is no longer than the median body. `timed` (bool
     per paragraph, see `time_candidates`) may limit the paragraphs tested for a header.
     Returns (whether the page is a thread, the indexes made article)."""
     n = len(labels)
@@ -470,7 +469,6 @@ def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.
     if before > after:
         out = [h - 1 for h in heads if text_at(h - 1) and labels[h - 1] == NAVIGATION]
     else:
-        header = set(heads)
         bodies: list[int] = []
         for h, nxt in zip(heads, heads[1:] + [n]):
             j = h + 1
@@ -481,7 +479,7 @@ def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.
                 continue
             cap = THREAD_MAX_BODY if nxt < n else (int(np.ceil(np.median(bodies))) if bodies else 1)
             k = j
-            while k < min(nxt, j + cap) and k not in header and not _post_chrome(text_of(k), labels[k]):
+            while k < min(nxt, j + cap) and not _post_chrome(text_of(k), labels[k]):
                 k += 1
             out += [i for i in range(j, k) if labels[i] == NAVIGATION]
             if nxt < n:
