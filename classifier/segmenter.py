@@ -375,11 +375,12 @@ def holding(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: str)
 # and a body. A header holds a time of day or a relative time, and either a post mark
 # ("发表于", "发布 #3", "2楼", "来自…") or nothing else ("2021-01-01 10:34:38").
 _SP = r"[ \t\u3000\xa0]*"  # spaces within a line: a time never spans two paragraphs
+_SP1 = r"[ \t\u3000\xa0]?"  # at most one, between the hour and its mark (see `time_candidates`)
 _DATE_TIME = (rf"(?:\d{{2,4}}{_SP}[-/.年]{_SP})?\d{{1,2}}{_SP}[-/.月]{_SP}\d{{1,2}}{_SP}日?(?:{_SP}星期[一二三四五六日天])?{_SP}"
-              rf"\d{{1,2}}{_SP}[:：点时]{_SP}\d{{1,2}}(?:{_SP}[:：分]{_SP}\d{{1,2}})?{_SP}[分秒]?")
+              rf"\d{{1,2}}{_SP1}[:：点时]{_SP}\d{{1,2}}(?:{_SP}[:：分]{_SP}\d{{1,2}})?{_SP}[分秒]?")
 _AGO = rf"(?:\d+{_SP}(?:秒|分钟|小时|天|周|个?月|年){_SP}前|刚刚|(?:昨天|前天|今天){_SP}\d{{1,2}}:\d{{2}})"
 _TIME_RE = re.compile(rf"{_DATE_TIME}|{_AGO}")
-_TIME_HINT_RE = re.compile(rf"\d{_SP}[:：点时]|前|刚刚")  # a cheap test that every time passes
+_TIME_HINT_RE = re.compile(rf"\d{_SP1}[:：点时]|前|刚刚")  # a cheap test that every time passes
 _POST_MARK_RE = re.compile(r"发表于|發表於|发布于|發佈於|发布\s*#\s*\d|回复于|回覆於|评论于|\d+\s*[楼樓]|[楼樓]主|沙发|板凳|地板"
                            r"|#\s*\d+|来自|來自|IP\s*属地|只看该作者")
 _BARE_TIME_RE = re.compile(rf"\s*(?:{_DATE_TIME}|{_AGO})(?:\s*(?:来自|來自)\s*\S{{0,10}})?(?:\s+\d+)?\s*")
@@ -397,20 +398,34 @@ HEADER_SPAN = 160        # ... nor, with its indentation, than this
 
 
 def time_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Paragraphs that may hold a time (a superset of those `_TIME_RE` finds, from a few
-    numpy passes over the page): a digit and then, past spaces, one of ":：点时" (every date
-    and time of day), or a digit and 前 ("3 天前"), or 刚."""
+    """Paragraphs that may hold a time (a superset of those `_TIME_RE` finds, from one table
+    lookup and two cumulative sums over the page): a digit and then, past at most one space,
+    one of ":：点时" (every date and time of day), or a digit and 前 ("3 天前"), or 刚.
+    Counts are packed in 20 bits each, enough for a page part (PART_CHARS)."""
     if not len(codes):
         return np.zeros(len(starts), dtype=bool)
-    digit, mark, space = (_char_table(c) for c in ("0123456789", ":：点时", " \t\u3000\xa0"))
-    solid = (~space.take(codes, mode="clip")).nonzero()[0]  # positions of the characters past spaces
-    seen = codes[solid]
-    pair = np.zeros(len(codes), dtype=np.int64)
-    pair[solid[1:]] = digit.take(seen[:-1], mode="clip") & mark.take(seen[1:], mode="clip")
-    pair = np.concatenate(([0], pair.cumsum()))
-    out = pair[ends] > pair[np.minimum(starts + 1, ends)]  # a pair ends inside the paragraph
-    out |= holding(codes, starts, ends, "刚")
-    return out | (holding(codes, starts, ends, "0123456789") & holding(codes, starts, ends, "前"))
+    cls = _time_classes().take(codes, mode="clip")
+    digit, mark = (cls & 1).astype(bool), (cls & 2).astype(bool)
+    after = np.zeros(len(codes), dtype=bool)  # a digit right before, or before one space
+    after[1:] = digit[:-1]
+    after[2:] |= digit[:-2] & ((cls[1:-1] & 4) > 0)
+    packed = np.concatenate(([0], ((mark & after) + ((cls >> 3) << 20)).cumsum()))
+    counts = packed[ends] - packed[starts]
+    pairs, ago, now = counts & 0xFFFFF, (counts >> 20) & 0xFFFFF, counts >> 40
+    return (pairs > 0) | (now > 0) | ((ago > 0) & holding(codes, starts, ends, "0123456789"))
+
+
+@lru_cache(maxsize=1)
+def _time_classes() -> np.ndarray:
+    """Per code point: 1 a digit, 2 a time mark (":：点时"), 4 a space within a line, and
+    ``1 << 3`` for 前, ``1 << 23`` for 刚 (counted above the marks by `time_candidates`)."""
+    table = np.zeros(LUT_SIZE + 1, dtype=np.int64)
+    table[[ord(c) for c in "0123456789"]] |= 1
+    table[[ord(c) for c in ":：点时"]] |= 2
+    table[[ord(c) for c in " \t\u3000\xa0"]] |= 4
+    table[ord("前")] |= 1 << 3
+    table[ord("刚")] |= 1 << 23
+    return table
 
 
 def post_header(text: str) -> bool:
