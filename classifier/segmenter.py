@@ -401,9 +401,12 @@ def time_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
     """Paragraphs that may hold a time (a superset of those `_TIME_RE` finds, from one table
     lookup and two cumulative sums over the page): a digit and then, past at most one space,
     one of ":：点时" (every date and time of day), or a digit and 前 ("3 天前"), or 刚.
-    Counts are packed in 20 bits each, enough for a page part (PART_CHARS)."""
+    Counts are packed in 20 bits each: a longer text (the cleaner's page parts are shorter)
+    has every paragraph tested."""
     if not len(codes):
         return np.zeros(len(starts), dtype=bool)
+    if len(codes) >= 1 << 20:
+        return np.ones(len(starts), dtype=bool)
     cls = _time_classes().take(codes, mode="clip")
     digit, mark = (cls & 1).astype(bool), (cls & 2).astype(bool)
     after = np.zeros(len(codes), dtype=bool)  # a digit right before, or before one space
