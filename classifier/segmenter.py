@@ -209,6 +209,12 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
     return out
 
 
+@lru_cache(maxsize=8)
+def _char_table(chars: str) -> np.ndarray:
+    """`char_set_table`, built once per character set (the page rules' candidate tests)."""
+    return char_set_table(chars)
+
+
 # A heading that opens a list of related items ("相关新闻", "猜你喜欢", "你可能還想看").
 _RELATED_HEADING_RE = re.compile(
     r"\s*[•·]?\s*(?:相[关關](?:新[闻聞]|[阅閱][读讀]|文章|推荐|推薦|资讯|資訊|[报報]道|内容)|推[荐薦](?:[阅閱][读讀]|文章|内容)"
@@ -249,9 +255,9 @@ LIST_MIN_ITEMS = 3
 def numbered_lists(text_of: Callable[[int], str], labels: np.ndarray, marked: np.ndarray | None = None) -> list[int]:
     """The navigation paragraphs of numbered lists in the text, relabeled article in place.
     A list is a run of at least LIST_MIN_ITEMS paragraphs opening with 1, 2, 3, … ("1、",
-    "2.", "3)"; one number may be missing) whose first item is article or follows article within three paragraphs, and
-    whose items span several lines each (an item and its details: a price, a phone number,
-    a note); the last item gets the median item's length. Lists of one-line items are left
+    "2.", "3)"; one number may be missing) whose first item is article or follows article
+    within three paragraphs, and whose items span several lines each (an item and its
+    details: a price, a phone number, a note); the last item gets the median item's length. Lists of one-line items are left
     to the classifier (steps are article already; ranking lists are navigation), and a
     list whose lines hold a date alone is a list of links with their dates. `marked` (bool
     per paragraph: holds one of ITEM_MARKS, see `holding`) may limit the paragraphs tested."""
@@ -309,15 +315,10 @@ def marked_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -
     """Paragraphs whose first or last character may belong to a mark of
     `marked_teasers_and_ads` (an indented ad label or a mark followed by spaces is missed:
     most article paragraphs are indented, and testing them all cost 4% of `clean`)."""
-    first, last = _mark_tables()
     if not len(codes):
         return np.zeros(len(starts), dtype=bool)
+    first, last = _char_table("广赞S"), _char_table("】]>»细情文多")
     return first.take(codes[starts], mode="clip") | last.take(codes[ends - 1], mode="clip")
-
-
-@lru_cache(maxsize=1)
-def _mark_tables() -> tuple[np.ndarray, np.ndarray]:
-    return char_set_table("广赞S"), char_set_table("】]>»细情文多")
 
 
 # Trailing blocks: on a page that is mostly not article (a dump with its chrome: at least
@@ -328,7 +329,8 @@ TAIL_GATE = 0.7
 TAIL_GAP = 1
 TAIL_SHARE = 0.4
 TAIL_TEXT_SENTENCES = 2
-_TEXT_END_RE = re.compile(r"[。！？!?”」』]\s*$")  # a sentence's end; not "…"
+_SENTENCE_ENDS = "。！？!?”」』"
+_TEXT_END_RE = re.compile(rf"[{_SENTENCE_ENDS}]\s*$")  # a sentence's end; not "…"
 
 
 def drop_trailing_blocks(labels: np.ndarray, sizes: np.ndarray, text_of: Callable[[int], str] | None = None) -> list[int]:
@@ -357,11 +359,6 @@ def drop_trailing_blocks(labels: np.ndarray, sizes: np.ndarray, text_of: Callabl
     return out.tolist()
 
 
-@lru_cache(maxsize=8)
-def _char_table(chars: str) -> np.ndarray:
-    return char_set_table(chars)
-
-
 def holding(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: str) -> np.ndarray:
     """Paragraphs holding any of `chars` (one table lookup and one cumulative sum over the
     page's code points): the candidates a page rule then tests with its regex."""
@@ -381,7 +378,7 @@ _DATE_TIME = (rf"(?:\d{{2,4}}{_SP}[-/.年]{_SP})?\d{{1,2}}{_SP}[-/.月]{_SP}\d{{
 _AGO = rf"(?:\d+{_SP}(?:秒|分钟|小时|天|周|个?月|年){_SP}前|刚刚|(?:昨天|前天|今天){_SP}\d{{1,2}}:\d{{2}})"
 _TIME_RE = re.compile(rf"{_DATE_TIME}|{_AGO}")
 _TIME_HINT_RE = re.compile(rf"\d{_SP1}[:：点时]|前|刚刚")  # a cheap test that every time passes
-_POST_MARK_RE = re.compile(r"发表于|發表於|发布于|發佈於|发布\s*#\s*\d|回复于|回覆於|评论于|\d+\s*[楼樓]|[楼樓]主|沙发|板凳|地板"
+_POST_MARK_RE = re.compile(r"发表于|發表於|发布于|發佈於|回复于|回覆於|评论于|\d+\s*[楼樓]|[楼樓]主|沙发|板凳|地板"
                            r"|#\s*\d+|来自|來自|IP\s*属地|只看该作者")
 _BARE_TIME_RE = re.compile(rf"\s*(?:{_DATE_TIME}|{_AGO})(?:\s*(?:来自|來自)\s*\S{{0,10}})?(?:\s+\d+)?\s*")
 # A post's action bar: every token an action ("回复 | 引用 | 举报", "点赞", "赞(18)", "2 个赞").
@@ -615,7 +612,7 @@ def code_blocks(text_of: Callable[[int], str], labels: np.ndarray,
 # ending in a sentence mark, or with two commas; page metadata, copyright lines and list items
 # with a separator bar ("国际生物多样性日 | 诗意开启！") are not.
 ENCLOSED_MIN_HAN = 10
-_SENTENCE_END_RE = re.compile(r"[。！？!?…”」』]\s*$")
+_SENTENCE_END_RE = re.compile(rf"[{_SENTENCE_ENDS}…]\s*$")  # here "…" ends a sentence too
 _NOT_PROSE_RE = re.compile(r"©|版[权權]|[转轉]载|\s[|｜]\s|^\s*(?:作者|来源|來源|[编編][辑輯]|[责責]任[编編][辑輯])\s*[:：]")
 
 
