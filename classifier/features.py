@@ -23,8 +23,9 @@ from typing import Iterator, NamedTuple, Sequence
 
 import numpy as np
 
+from . import kernels
 from .lexicon import CATEGORIES, Matcher
-from .normalize import LUT_SIZE, codes_of, fold_codes
+from .normalize import LUT_SIZE, codes_of, fold_codes, fold_table
 
 NGRAM_BITS = 18
 N_HASH = 1 << NGRAM_BITS
@@ -289,6 +290,8 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     lo, hi = (int(starts[first]), int(ends[last - 1])) if n else (0, 0)
     raw = codes[lo:hi]
     s, e = starts[first:last] - lo, ends[first:last] - lo
+    if kernels.compiled is not None:
+        return _compiled_batch(text, raw, lo, s, e, first, matcher, page_ends)
     index, flags, bits, spaces = class_index()
     cid = index.take(raw, mode="clip")  # code points past the table: CJK planes
     solid = np.zeros(len(raw) + 1, dtype=np.int64)
@@ -324,13 +327,7 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     stats[:, _S["tokens"]] = np.bincount(ids[run_start], minlength=n)[:n]
 
     folded = fold_codes(raw)
-    kw_start, kw_end, kw_cat = matcher.find(folded)
-    kw_pid = ss.searchsorted(kw_start, side="right") - 1  # the last paragraph starting at or before
-    inside = (kw_pid >= 0) & (kw_end <= (ss + lens)[np.maximum(kw_pid, 0)])  # within its stripped text
-    kw_pid, kw_start, kw_end, kw_cat = kw_pid[inside].astype(np.int32), kw_start[inside], kw_end[inside], kw_cat[inside]
-    if len(kw_start):  # one count per match (exact: small integers)
-        np.add.at(stats.reshape(-1), kw_pid * stats.shape[1] + _stat_columns(matcher.columns)[kw_cat], 1)
-    keywords = (kw_pid, kw_start + lo, kw_end + lo, kw_cat)
+    keywords = _keywords(matcher, folded, ss, lens, stats, lo)
 
     # n-grams: windows of the concatenation inside one paragraph, grouped by order
     orders = [order for order in NGRAM_ORDERS if order <= len(raw)]
@@ -355,6 +352,43 @@ def _batch(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, f
     short = _short_groups(group_sizes, s, e, [n] if page_ends is None else page_ends)
     return Batch(first, stats, ngram_hash, group_sizes, short, scale, keywords, fingerprint.astype(np.float64, copy=False),
                  text, ids, pos + lo)
+
+
+def _keywords(matcher: Matcher, folded: np.ndarray, ss: np.ndarray, lens: np.ndarray, stats: np.ndarray, lo: int):
+    """Lexicon matches inside the paragraphs' stripped text, counted into `stats`; returns
+    (paragraph, start, end, category) with offsets in the page text."""
+    kw_start, kw_end, kw_cat = matcher.find(folded)
+    kw_pid = ss.searchsorted(kw_start, side="right") - 1  # the last paragraph starting at or before
+    inside = (kw_pid >= 0) & (kw_end <= (ss + lens)[np.maximum(kw_pid, 0)])  # within its stripped text
+    kw_pid, kw_start, kw_end, kw_cat = kw_pid[inside].astype(np.int32), kw_start[inside], kw_end[inside], kw_cat[inside]
+    if len(kw_start):  # one count per match (exact: small integers)
+        np.add.at(stats.reshape(-1), kw_pid * stats.shape[1] + _stat_columns(matcher.columns)[kw_cat], 1)
+    return kw_pid, kw_start + lo, kw_end + lo, kw_cat
+
+
+@lru_cache(maxsize=1)
+def _kernel_tables() -> tuple:
+    """`class_index` and `_edge_classes` in the types `_kernels.batch_core` reads."""
+    index, flags, bits, spaces = class_index()
+    sent_end_of, bullet_of = _edge_classes()
+    return index, spaces, bits.astype(np.uint8), sent_end_of.astype(np.uint8), bullet_of.astype(np.uint8), fold_table()
+
+
+def _compiled_batch(text: str, raw: np.ndarray, lo: int, s: np.ndarray, e: np.ndarray, first: int,
+                    matcher: Matcher, page_ends: Sequence[int] | None) -> Batch:
+    """`_batch` by `_kernels.batch_core` (the same arrays, from one pass in C) and `_keywords`."""
+    n = len(s)
+    index, spaces, bits, sent_end_of, bullet_of, fold = _kernel_tables()
+    stats = np.zeros((n, len(STAT_NAMES)), dtype=np.float32)
+    ends = [n] if page_ends is None else page_ends
+    ss, lens, folded, ids, pos, hashes, group_sizes, scale, fingerprint = kernels.compiled.batch_core(
+        raw, s, e, index, spaces, bits, sent_end_of, bullet_of, fold, _SEEDS, max(NGRAM_ORDERS), N_HASH - 1,
+        stats, 1, _S["ends_sent"], _S["bullet"], _S["indent"], _S["tokens"])
+    for j in _uncounted(lens, ends):  # rare: take the last character back out of the class counts
+        stats[j, _CLASS_COLS] -= bits[index[min(int(raw[ss[j] + lens[j] - 1]), len(index) - 1)]]
+    keywords = _keywords(matcher, folded, ss, lens, stats, lo)
+    short = _short_groups(group_sizes, s, e, ends)
+    return Batch(first, stats, hashes, group_sizes, short, scale, keywords, fingerprint, text, ids, pos + lo)
 
 
 _ORDER_OFFSETS = np.array(NGRAM_ORDERS, dtype=np.int64)[:, None] - 1  # an order-k window spans k - 1 more characters

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import kernels
 from .errors import ModelError
 from .features import NGRAM_BITS, Batch, batches, dense_features, page_of, pages_batch, pattern_keywords
 from .lexicon import Matcher, builtin_keywords
@@ -44,6 +45,7 @@ class Model:
     meta: dict = field(default_factory=dict)
     _matcher: Matcher | None = field(default=None, repr=False, compare=False)
     _rows: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _table: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------------ scoring
     @property
@@ -53,12 +55,18 @@ class Model:
                                           + pattern_keywords())
         return self._matcher
 
+    def _weights(self) -> np.ndarray:
+        """The n-gram weights as one C-contiguous float32 table."""
+        if self._table is None:
+            self._table = np.ascontiguousarray(self.ngram_weights, dtype=np.float32)
+        return self._table
+
     def ngram_rows(self, hashes: np.ndarray) -> np.ndarray:
         """(m, 4) weight rows of the hashed n-grams. Each row (4 float32, 16 bytes) is viewed
         as one complex128 so that the gather is a 1-D take: several times faster than
         2-D fancy indexing on a table this size."""
         if self._rows is None:
-            self._rows = np.ascontiguousarray(self.ngram_weights, dtype=np.float32).view(np.complex128).ravel()
+            self._rows = self._weights().view(np.complex128).ravel()
         return self._rows.take(hashes).view(np.float32).reshape(-1, 4)
 
     def ngram_scores(self, batch: Batch) -> np.ndarray:
@@ -71,6 +79,11 @@ class Model:
         n = len(batch.stats)
         if not len(batch.ngram_hash):
             return np.zeros((n, 4), dtype=np.float64)
+        if kernels.compiled is not None:
+            short = np.zeros(batch.group_sizes.size, dtype=np.uint8)
+            short[batch.short_groups] = 1
+            return kernels.compiled.ngram_scores(batch.ngram_hash, batch.group_sizes, short, self._weights(),
+                                                 batch.paragraph_scale)
         w = np.empty((len(batch.ngram_hash) + 1, 4))
         w[:-1], w[-1] = self.ngram_rows(batch.ngram_hash), 0.0
         sizes = batch.group_sizes.ravel()

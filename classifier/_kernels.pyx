@@ -1,0 +1,205 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Compiled loops for the hot path of `clean`, built with the package when a C compiler is
+there (see `kernels`). Each function computes exactly what the numpy code it stands for
+computes, in the same dtypes and the same order of floating-point operations, so a page's
+features, scores and labels are identical whichever runs; `tests/test_kernels.py` checks that.
+"""
+from libc.math cimport sqrtf
+from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint64_t
+
+import numpy as np
+
+cdef uint64_t FNV = 0x100000001B3
+cdef uint64_t SPLIT = 0xBF58476D1CE4E5B9
+
+
+cdef inline uint64_t _final(uint64_t k, uint64_t mask) noexcept nogil:
+    k ^= k >> 29
+    k *= SPLIT
+    k ^= k >> 32
+    return k & mask
+
+
+def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::1] e,
+               const uint8_t[::1] cindex, int spaces, const uint8_t[:, ::1] bits,
+               const uint8_t[::1] sent_end_of, const uint8_t[::1] bullet_of, const Py_ssize_t[::1] fold,
+               const uint64_t[::1] seeds, int max_order, uint64_t mask,
+               float[:, ::1] stats, int class_col, int ends_col, int bullet_col, int indent_col, int tokens_col):
+    """`features._batch` without the keywords, for paragraphs ``raw[s[i]:e[i]]``: fills the
+    length, class, edge, indent and token columns of `stats` (zeros on entry) and returns
+    (ss, lens, folded, ids, pos, hashes, group_sizes, scale, fingerprint) as `_batch` has them
+    (`hashes` without the trailing zero; `pos` relative to `raw`)."""
+    cdef Py_ssize_t n = s.shape[0], size = raw.shape[0], lut = cindex.shape[0], flut = fold.shape[0]
+    cdef Py_ssize_t nclass = bits.shape[1]
+    cdef Py_ssize_t i, j, k, a, b, o, t, at, total = 0
+    cdef int orders = 0
+    for o in range(1, max_order + 1):
+        if o <= size:
+            orders = o
+    ss_a = np.empty(n, dtype=np.int64)
+    lens_a = np.empty(n, dtype=np.int64)
+    folded_a = np.empty(size, dtype=np.intp)
+    cid_a = np.empty(size, dtype=np.uint8)
+    cdef int64_t[::1] ss = ss_a, lens = lens_a
+    cdef Py_ssize_t[::1] folded = folded_a
+    cdef uint8_t[::1] cid = cid_a
+    cdef Py_ssize_t c
+    with nogil:
+        for i in range(size):
+            c = raw[i]
+            cid[i] = cindex[c if c < lut else lut - 1]
+            folded[i] = fold[c] if c < flut else c
+        for j in range(n):
+            a, b = s[j], e[j]
+            while a < b and cid[a] < spaces:
+                a += 1
+            while b > a and cid[b - 1] < spaces:
+                b -= 1
+            if b > a:
+                ss[j], lens[j] = a, b - a
+            else:
+                ss[j], lens[j] = s[j], 0
+            total += lens[j]
+    ids_a = np.empty(total, dtype=np.int32)
+    pos_a = np.empty(total, dtype=np.int64)
+    group_a = np.zeros((orders, n), dtype=np.int64)
+    count_total = 0
+    cdef int64_t[:, ::1] group = group_a
+    for o in range(orders):
+        for j in range(n):
+            if lens[j] > o:
+                group[o, j] = lens[j] - o
+                count_total += lens[j] - o
+    hashes_a = np.empty(count_total, dtype=np.int64)
+    scale_a = np.empty(n, dtype=np.float32)
+    print_a = np.empty(n, dtype=np.float64)
+    cdef int32_t[::1] ids = ids_a
+    cdef int64_t[::1] pos = pos_a
+    cdef int64_t[::1] hashes = hashes_a
+    cdef float[::1] scale = scale_a
+    cdef double[::1] fingerprint = print_a
+    cdef uint64_t h, sums
+    cdef uint8_t cl
+    cdef float count
+    cdef Py_ssize_t runs, base
+    cdef Py_ssize_t[3] at_order
+    with nogil:
+        at = 0
+        for j in range(n):
+            a = ss[j]
+            for k in range(lens[j]):
+                ids[at + k] = <int32_t>j
+                pos[at + k] = a + k
+            at += lens[j]
+        # where each order's hashes start
+        base = 0
+        for o in range(orders):
+            at_order[o] = base
+            for j in range(n):
+                base += group[o, j]
+        for j in range(n):
+            a, b = ss[j], ss[j] + lens[j]
+            stats[j, 0] = <float>lens[j]
+            runs = 0
+            for i in range(a, b):
+                cl = cid[i]
+                for k in range(nclass):
+                    if bits[cl, k]:
+                        stats[j, class_col + k] += 1.0
+            for i in range(a, b):
+                if cid[i] >= spaces and (i == a or cid[i - 1] < spaces):
+                    runs += 1
+            stats[j, tokens_col] = <float>runs
+            if b > a:
+                stats[j, ends_col] = sent_end_of[cid[b - 1]]
+                stats[j, bullet_col] = bullet_of[cid[a]]
+            stats[j, indent_col] = <float>(a - s[j])
+            # n-grams of each order: windows inside the paragraph, FNV-mixed and finalised
+            sums = 0
+            count = 0
+            for o in range(orders):
+                t = at_order[o]
+                for i in range(a, b - o):
+                    h = (<uint64_t>folded[i] ^ seeds[o + 1]) * FNV
+                    for k in range(1, o + 1):
+                        h = (h ^ <uint64_t>folded[i + k]) * FNV
+                    h = _final(h, mask)
+                    hashes[t] = <int64_t>h
+                    sums += h
+                    t += 1
+                at_order[o] = t
+                count += <float>group[o, j]
+            scale[j] = 1.0 / sqrtf(count if count > 1.0 else 1.0)
+            fingerprint[j] = (<double>sums + <double>(0.5 * count)) + <double>lens[j] * 1e12
+    return ss_a, lens_a, folded_a, ids_a, pos_a, hashes_a, group_a, scale_a, print_a
+
+
+cdef void _pairwise(const int64_t* h, Py_ssize_t n, const float* w, double* res) noexcept nogil:
+    """numpy's pairwise sum (`pairwise_sum` of its float loops), of the weight rows `w[h[i]]`,
+    column by column: what `np.add.reduceat` adds after a group's first row."""
+    cdef Py_ssize_t i, c, n2
+    cdef double r[8][4]
+    cdef double left[4]
+    cdef double right[4]
+    if n < 8:
+        for c in range(4):
+            res[c] = 0.0
+        for i in range(n):
+            for c in range(4):
+                res[c] += w[h[i] * 4 + c]
+    elif n <= 128:
+        for i in range(8):
+            for c in range(4):
+                r[i][c] = w[h[i] * 4 + c]
+        i = 8
+        while i < n - (n % 8):
+            for c in range(4):
+                r[0][c] += w[h[i] * 4 + c]
+                r[1][c] += w[h[i + 1] * 4 + c]
+                r[2][c] += w[h[i + 2] * 4 + c]
+                r[3][c] += w[h[i + 3] * 4 + c]
+                r[4][c] += w[h[i + 4] * 4 + c]
+                r[5][c] += w[h[i + 5] * 4 + c]
+                r[6][c] += w[h[i + 6] * 4 + c]
+                r[7][c] += w[h[i + 7] * 4 + c]
+            i += 8
+        for c in range(4):
+            res[c] = ((r[0][c] + r[1][c]) + (r[2][c] + r[3][c])) + ((r[4][c] + r[5][c]) + (r[6][c] + r[7][c]))
+        while i < n:
+            for c in range(4):
+                res[c] += w[h[i] * 4 + c]
+            i += 1
+    else:
+        n2 = n // 2
+        n2 -= n2 % 8
+        _pairwise(h, n2, w, left)
+        _pairwise(h + n2, n - n2, w, right)
+        for c in range(4):
+            res[c] = left[c] + right[c]
+
+
+def ngram_scores(const int64_t[::1] hashes, const int64_t[:, ::1] group, const uint8_t[::1] short,
+                 const float[:, ::1] weights, const float[::1] scale):
+    """`Model.ngram_scores`: per (order, paragraph) group the sum of its weight rows in
+    float64 as `np.add.reduceat` sums them (the first row plus numpy's pairwise sum of the
+    rest; a group in `short` without its last row), the orders added in turn, times the
+    paragraph's scale."""
+    cdef Py_ssize_t orders = group.shape[0], n = group.shape[1]
+    out_a = np.zeros((n, 4), dtype=np.float64)
+    cdef double[:, ::1] out = out_a
+    cdef double acc[4]
+    cdef const float* w = &weights[0, 0]
+    cdef Py_ssize_t o, j, c, at = 0, size
+    with nogil:
+        for o in range(orders):
+            for j in range(n):
+                size = group[o, j] - (1 if short[o * n + j] else 0)
+                if size > 0:
+                    _pairwise(&hashes[at + 1], size - 1, w, acc)
+                    for c in range(4):
+                        out[j, c] += w[hashes[at] * 4 + c] + acc[c]
+                at += group[o, j]
+        for j in range(n):
+            for c in range(4):
+                out[j, c] *= scale[j]
+    return out_a

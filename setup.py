@@ -1,0 +1,30 @@
+"""Build steps pyproject.toml cannot declare: the optional compiled kernels, and the shipped
+model copied into the package."""
+import shutil
+from pathlib import Path
+
+from setuptools import Extension, setup
+from setuptools.command.build_py import build_py
+
+
+class BuildWithModel(build_py):
+    """Put models/webspam.npz into the package as classifier/models/webspam.npz."""
+
+    def run(self):
+        super().run()
+        target = Path(self.build_lib) / "classifier" / "models"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(__file__).parent / "models" / "webspam.npz", target / "webspam.npz")
+
+
+def extensions():
+    try:
+        from Cython.Build import cythonize
+    except ImportError:  # no Cython in the build environment: the numpy code runs
+        return []
+    # optional: a machine without a C compiler builds the package without them
+    return cythonize([Extension("classifier._kernels", ["classifier/_kernels.pyx"], optional=True)],
+                     quiet=True)
+
+
+setup(ext_modules=extensions(), cmdclass={"build_py": BuildWithModel})

@@ -1,0 +1,66 @@
+"""The compiled kernels (`classifier._kernels`) give exactly what the numpy code gives:
+the same feature arrays, bit-identical scores, the same labels and text. The numpy code is
+the reference: it runs when the package was built without a C compiler."""
+import os
+
+import numpy as np
+import pytest
+
+from classifier import kernels
+from classifier.features import batches
+from classifier.labeled import read_labeled
+from conftest import ROOT
+
+if kernels.compiled is None:
+    reason = "the compiled kernels are not built (no C compiler at install); the numpy code runs"
+    if os.environ.get("WEBSPAM_REQUIRE_KERNELS"):
+        pytest.fail(reason + ", and WEBSPAM_REQUIRE_KERNELS asks for them", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+BATCH_FIELDS = ("first", "stats", "ngram_hash", "group_sizes", "short_groups", "paragraph_scale", "fingerprint",
+                "char_pid", "char_pos")
+
+
+def _run(cleaner, text, compiled):
+    saved = kernels.compiled
+    kernels.compiled = compiled
+    try:
+        model = cleaner.model
+        page = cleaner.clean(text)
+        starts, ends = page._starts, page._ends
+        found = list(batches(page._text, starts, ends, model.matcher)) if page._parts == [] else []
+        scores = model.score_page(page._text, starts, ends)[0] if page._parts == [] else None
+        return page, found, scores
+    finally:
+        kernels.compiled = saved
+
+
+def _texts(shared_ok: bool) -> list[str]:
+    texts = ["\n".join(page.texts) for page in read_labeled([ROOT / "labeled"])][::5]
+    texts += ["", " ", "\n\n", "a", "一", "  一二\n\n  \n", "\u3000\u3000正文。\n\n\n", "𠀀𠀁 x\n\t\n",
+              "1、第一\n2、第二\n  \n", "x" * 5, "y\n" * 3 + " \n"]
+    if shared_ok:
+        import _shared
+        texts += [p["text"] for p in _shared.dev_pages()]
+        texts += [p["text"] for p in _shared.seed_pages()]
+    return texts
+
+
+def test_compiled_kernels_match_numpy(cleaner):
+    import _shared
+    texts = _texts(_shared.available())
+    assert len(texts) > 100
+    for text in texts:
+        fast, fast_batches, fast_scores = _run(cleaner, text, kernels.compiled)
+        slow, slow_batches, slow_scores = _run(cleaner, text, None)
+        assert fast.text == slow.text
+        assert [p.to_dict() for p in fast.paragraphs] == [p.to_dict() for p in slow.paragraphs]
+        assert len(fast_batches) == len(slow_batches)
+        for a, b in zip(fast_batches, slow_batches):
+            for name in BATCH_FIELDS:
+                x, y = np.asarray(getattr(a, name)), np.asarray(getattr(b, name))
+                assert x.shape == y.shape and x.dtype == y.dtype and np.array_equal(x, y), (name, text[:40])
+            for x, y in zip(a.keywords, b.keywords):
+                assert np.array_equal(x, y) and x.dtype == y.dtype
+        if fast_scores is not None:
+            assert np.array_equal(fast_scores, slow_scores), text[:40]
