@@ -4,7 +4,7 @@ there (see `kernels`). Each function computes exactly what the numpy code it sta
 computes, in the same dtypes and the same order of floating-point operations, so a page's
 features, scores and labels are identical whichever runs; `tests/test_kernels.py` checks that.
 """
-from libc.math cimport sqrtf
+from libc.math cimport INFINITY, sqrtf
 from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint64_t
 
 import numpy as np
@@ -203,3 +203,117 @@ def ngram_scores(const int64_t[::1] hashes, const int64_t[:, ::1] group, const u
             for c in range(4):
                 out[j, c] *= scale[j]
     return out_a
+
+
+ctypedef fused table_t:
+    uint8_t
+    int64_t
+
+
+def paragraph_sums(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
+                   const table_t[::1] table):
+    """Per paragraph ``codes[starts[i]:ends[i]]``, the sum of `table` over its code points
+    (clipped to the table's last entry): what the page rules' cumulative sums give."""
+    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, c
+    out_a = np.zeros(n, dtype=np.int64)
+    cdef int64_t[::1] out = out_a
+    cdef int64_t acc
+    with nogil:
+        for j in range(n):
+            acc = 0
+            for i in range(starts[j], ends[j]):
+                c = codes[i]
+                acc += table[c if c < last else last]
+            out[j] = acc
+    return out_a
+
+
+def time_sums(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
+              const int64_t[::1] table):
+    """`segmenter.time_candidates`' packed counts per paragraph: a time mark (class 2) right
+    after a digit (class 1), or after a digit and one space (class 4), plus ``class >> 3``
+    shifted by 20 bits; the characters before a paragraph count as they stand in the page."""
+    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i
+    out_a = np.zeros(n, dtype=np.int64)
+    cdef int64_t[::1] out = out_a
+    cdef int64_t acc, cls, prev, prev2
+    with nogil:
+        for j in range(n):
+            acc = 0
+            i = starts[j]
+            prev = table[codes[i - 1] if codes[i - 1] < last else last] if i >= 1 else 0
+            prev2 = table[codes[i - 2] if codes[i - 2] < last else last] if i >= 2 else 0
+            for i in range(starts[j], ends[j]):
+                cls = table[codes[i] if codes[i] < last else last]
+                if (cls & 2) and ((prev & 1) or ((prev2 & 1) and (prev & 4))):
+                    acc += 1
+                acc += (cls >> 3) << 20
+                prev2 = prev
+                prev = cls
+            out[j] = acc
+    return out_a
+
+
+def viterbi_windows(const double[:, ::1] emit, const int64_t[::1] lo, const int64_t[::1] hi,
+                    const int64_t[::1] first, const int64_t[::1] last, const uint8_t[::1] begins,
+                    const double[:, ::1] trans, const double[::1] start):
+    """`segmenter._viterbi_windows`, window by window: the same sums and comparisons (ties go
+    to the lower label, as argmax has them), so the same paths."""
+    cdef Py_ssize_t windows = lo.shape[0], k = emit.shape[1], w, t, i, j, length, total = 0, at = 0
+    cdef Py_ssize_t width = 0
+    for w in range(windows):
+        total += hi[w] - lo[w] + 1
+        if hi[w] - lo[w] + 1 > width:
+            width = hi[w] - lo[w] + 1
+    path_a = np.empty(total, dtype=np.int64)
+    back_a = np.empty((max(width, 1), k), dtype=np.int8)
+    row_a = np.empty((3, k), dtype=np.float64)
+    cdef int64_t[::1] path = path_a
+    cdef int8_t[:, ::1] back = back_a
+    cdef double[:, ::1] rows = row_a  # the step's emissions, the scores so far, the next scores
+    cdef double v, best, keep
+    cdef Py_ssize_t arg, label
+    with nogil:
+        for w in range(windows):
+            length = hi[w] - lo[w] + 1
+            for t in range(length):
+                for j in range(k):
+                    rows[0, j] = emit[lo[w] + t, j]
+                if t == 0 and begins[w]:
+                    for j in range(k):
+                        rows[0, j] += start[j]
+                if t == 0 and first[w] >= 0:
+                    keep = rows[0, first[w]]
+                    for j in range(k):
+                        rows[0, j] = -INFINITY
+                    rows[0, first[w]] = keep
+                if t == length - 1 and last[w] >= 0:
+                    keep = rows[0, last[w]]
+                    for j in range(k):
+                        rows[0, j] = -INFINITY
+                    rows[0, last[w]] = keep
+                if t == 0:
+                    for j in range(k):
+                        rows[1, j] = rows[0, j]
+                    continue
+                for j in range(k):
+                    best = rows[1, 0] + trans[0, j]
+                    arg = 0
+                    for i in range(1, k):
+                        v = rows[1, i] + trans[i, j]
+                        if v > best:
+                            best, arg = v, i
+                    back[t, j] = <int8_t>arg
+                    rows[2, j] = best + rows[0, j]
+                for j in range(k):
+                    rows[1, j] = rows[2, j]
+            label = 0
+            for j in range(1, k):
+                if rows[1, j] > rows[1, label]:
+                    label = j
+            path[at + length - 1] = label
+            for t in range(length - 1, 0, -1):
+                label = back[t, label]
+                path[at + t - 1] = label
+            at += length
+    return path_a

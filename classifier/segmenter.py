@@ -25,6 +25,7 @@ from typing import Callable
 
 import numpy as np
 
+from . import kernels
 from .model import AD, ARTICLE, NAVIGATION, SPAM
 from .normalize import LUT_SIZE, char_set_table, space_codes
 
@@ -151,7 +152,12 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
         emit = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
         emit[~is_spam, SPAM] = -math.inf
         covered = [i for a, b in zip(lo, hi) for i in range(a, b + 1)]
-        labels[covered] = _viterbi_windows(emit, lo, hi, first, last, weight * transitions, weight * start, begins)
+        if kernels.compiled is not None:
+            labels[covered] = kernels.compiled.viterbi_windows(
+                emit, *(np.array(x, dtype=np.int64) for x in (lo, hi, first, last)), np.array(begins, dtype=np.uint8),
+                weight * transitions, weight * start)
+        else:
+            labels[covered] = _viterbi_windows(emit, lo, hi, first, last, weight * transitions, weight * start, begins)
     return Segmentation(labels, labels != top)
 
 
@@ -364,8 +370,16 @@ def holding(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: str)
     page's code points): the candidates a page rule then tests with its regex."""
     if not len(codes):
         return np.zeros(len(starts), dtype=bool)
-    total = np.concatenate(([0], _char_table(chars).take(codes, mode="clip").cumsum()))
-    return total[ends] > total[starts]
+    return _sums(_char_table(chars), codes, starts, ends) > 0
+
+
+def _sums(table: np.ndarray, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Per paragraph, the sum of `table` (bool or int64, per code point; "clip" past it) over
+    its characters: by `_kernels.paragraph_sums`, else one lookup and one cumulative sum."""
+    if kernels.compiled is not None:
+        return kernels.compiled.paragraph_sums(codes, starts, ends, table.view(np.uint8) if table.dtype == bool else table)
+    total = np.concatenate(([0], table.take(codes, mode="clip").cumsum()))
+    return total[ends] - total[starts]
 
 
 # Threads: a forum or comment page is a run of posts, each a header (author, time, floor)
@@ -404,13 +418,16 @@ def time_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
         return np.zeros(len(starts), dtype=bool)
     if len(codes) >= 1 << 20:
         return np.ones(len(starts), dtype=bool)
-    cls = _time_classes().take(codes, mode="clip")
-    digit, mark = (cls & 1).astype(bool), (cls & 2).astype(bool)
-    after = np.zeros(len(codes), dtype=bool)  # a digit right before, or before one space
-    after[1:] = digit[:-1]
-    after[2:] |= digit[:-2] & ((cls[1:-1] & 4) > 0)
-    packed = np.concatenate(([0], ((mark & after) + ((cls >> 3) << 20)).cumsum()))
-    counts = packed[ends] - packed[starts]
+    if kernels.compiled is not None:
+        counts = kernels.compiled.time_sums(codes, starts, ends, _time_classes())
+    else:
+        cls = _time_classes().take(codes, mode="clip")
+        digit, mark = (cls & 1).astype(bool), (cls & 2).astype(bool)
+        after = np.zeros(len(codes), dtype=bool)  # a digit right before, or before one space
+        after[1:] = digit[:-1]
+        after[2:] |= digit[:-2] & ((cls[1:-1] & 4) > 0)
+        packed = np.concatenate(([0], ((mark & after) + ((cls >> 3) << 20)).cumsum()))
+        counts = packed[ends] - packed[starts]
     pairs, ago, now = counts & 0xFFFFF, (counts >> 20) & 0xFFFFF, counts >> 40
     return (pairs > 0) | (now > 0) | ((ago > 0) & holding(codes, starts, ends, "0123456789"))
 
@@ -568,9 +585,7 @@ def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
     shorter) has every paragraph tested."""
     if len(codes) >= 1 << 20:
         return np.ones(len(starts), dtype=bool)
-    table = _code_classes()
-    total = np.concatenate(([0], table.take(codes, mode="clip").cumsum()))
-    diff = total[ends] - total[starts]
+    diff = _sums(_code_classes(), codes, starts, ends)
     seen, asc, marks = diff & 0xFFFFF, (diff >> 20) & 0xFFFFF, diff >> 40
     return (5 * asc >= 3 * seen) | (marks > 0)
 
