@@ -23,7 +23,9 @@ def extensions():
     except ImportError:  # no Cython in the build environment: the numpy code runs
         return []
     # optional: a machine without a C compiler builds the package without them
-    return cythonize([Extension("classifier._kernels", ["classifier/_kernels.pyx"], optional=True)],
+    return cythonize([Extension("classifier._kernels", ["classifier/_kernels.pyx"], optional=True,
+                                # the same floating-point operations as numpy: no fused multiply-add
+                                extra_compile_args=["-ffp-contract=off"])],
                      quiet=True)
 
 

@@ -317,3 +317,158 @@ def viterbi_windows(const double[:, ::1] emit, const int64_t[::1] lo, const int6
                 path[at + t - 1] = label
             at += length
     return path_a
+
+
+cdef extern from "stdlib.h":
+    void qsort(void* base, size_t nmemb, size_t size, int (*compar)(const void*, const void*) noexcept nogil) nogil
+
+
+cdef struct Keyed:
+    double key
+    Py_ssize_t index
+
+
+cdef int _by_key(const void* a, const void* b) noexcept nogil:
+    cdef const Keyed* x = <const Keyed*>a
+    cdef const Keyed* y = <const Keyed*>b
+    if x.key < y.key:
+        return -1
+    if x.key > y.key:
+        return 1
+    return (x.index > y.index) - (x.index < y.index)
+
+
+def page_context(const float[:, ::1] stats, const double[::1] fingerprint, float[:, ::1] out,
+                 const int64_t[::1] src, const int64_t[::1] dst, int prose_min, int gap_max, int window,
+                 double cap):
+    """The context and neighbour columns of `features.dense_features` for one page, but for
+    the logarithms: fills `out` and returns the arguments of those logarithms, (dist (5, n)
+    float64, the repeats - 1 and the characters per token (2, n) float32, the number of
+    prose paragraphs). `src` holds the stats columns (chars, sent_end, comma, cjk, indent,
+    tokens, bullet, date, time, ends_sent, sep, kw_navigation, kw_gambling, kw_adult,
+    kw_spam), `dst` the out columns (prose, rel_pos, rel_len_rank, in_main_block,
+    after_main_block, before_main_block, inside_body, indent_flag, headline_candidate,
+    script_gap, log_chars, then the first column of prev, next, prev2, next2)."""
+    cdef Py_ssize_t n = stats.shape[0], i, j, lo, hi, best, b0 = -1, b1 = -1, count = 0, nb, at
+    cdef int64_t c_chars = src[0], c_sent = src[1], c_comma = src[2], c_cjk = src[3], c_indent = src[4]
+    cdef int64_t c_tokens = src[5], c_bullet = src[6], c_date = src[7], c_time = src[8], c_ends = src[9]
+    cdef int64_t c_sep = src[10], c_nav = src[11], c_gam = src[12], c_adult = src[13], c_spam = src[14]
+    dist_a = np.empty((5, n), dtype=np.float64)
+    args_a = np.empty((2, n), dtype=np.float32)
+    prose_a = np.zeros(n, dtype=np.uint8)
+    where_a = np.empty(n, dtype=np.intp)
+    keyed_a = np.empty(n * sizeof(Keyed), dtype=np.uint8)
+    own_a = np.zeros((n, 8), dtype=np.float32)
+    cdef double[:, ::1] dist = dist_a
+    cdef float[:, ::1] args = args_a, own = own_a
+    cdef uint8_t[::1] prose = prose_a
+    cdef Py_ssize_t[::1] where = where_a
+    cdef uint8_t[::1] keyed_bytes = keyed_a
+    cdef Keyed* keyed = <Keyed*><void*>&keyed_bytes[0] if n else NULL
+    cdef float chars, cjk, total, cjk_total, share, best_chars
+    cdef double denominator = (n - 1) if n > 1 else 1
+    cdef Py_ssize_t nxt, prv, big = n + <Py_ssize_t>cap, run
+    cdef int shift
+    cdef int[4] shifts = [1, -1, 2, -2]  # prev, next, prev2, next2
+    with nogil:
+        for i in range(n):
+            chars = stats[i, c_chars]
+            if chars >= prose_min and stats[i, c_sent] + stats[i, c_comma] >= 2 and stats[i, c_cjk] >= 0.5 * chars:
+                prose[i] = 1
+                where[count] = i
+                count += 1
+            out[i, dst[0]] = prose[i]
+            out[i, dst[1]] = <float>(i / denominator)
+            dist[0, i] = i
+            dist[1, i] = (n - 1) - i
+        # rank by length (a stable sort), and repeats of each fingerprint
+        for i in range(n):
+            keyed[i].key, keyed[i].index = stats[i, c_chars], i
+        if n:
+            qsort(keyed, n, sizeof(Keyed), _by_key)
+        for i in range(n):
+            out[keyed[i].index, dst[2]] = <float>(i / denominator)
+        for i in range(n):
+            keyed[i].key, keyed[i].index = fingerprint[i], i
+        if n:
+            qsort(keyed, n, sizeof(Keyed), _by_key)
+        i = 0
+        while i < n:
+            j = i
+            while j + 1 < n and keyed[j + 1].key == keyed[i].key:
+                j += 1
+            for run in range(i, j + 1):
+                args[0, keyed[run].index] = <float>(j - i + 1) - 1
+            i = j + 1
+        # the main block: from the longest prose paragraph over prose less than gap_max apart
+        if count:
+            best = 0
+            for j in range(1, count):
+                if stats[where[j], c_chars] > stats[where[best], c_chars]:
+                    best = j
+            lo = hi = best
+            while lo > 0 and where[lo] - where[lo - 1] <= gap_max:
+                lo -= 1
+            while hi < count - 1 and where[hi + 1] - where[hi] <= gap_max:
+                hi += 1
+            b0, b1 = where[lo], where[hi]
+        nxt = big
+        for i in range(n - 1, -1, -1):
+            if prose[i]:
+                nxt = i
+            dist[3, i] = min(<double>(nxt - i) if nxt <= n - 1 else cap, cap)
+        prv = -big
+        for i in range(n):
+            if prose[i]:
+                prv = i
+            dist[4, i] = min(<double>(i - prv) if prv >= 0 else cap, cap)
+        total = 0
+        cjk_total = 0
+        share = 1
+        if b0 >= 0:
+            for i in range(b0, b1 + 1):
+                total = total + stats[i, c_chars]
+                cjk_total = cjk_total + stats[i, c_cjk]
+            if total != 0:
+                share = cjk_total / total
+        for i in range(n):
+            chars = stats[i, c_chars]
+            out[i, dst[3]] = not (i < b0 or i > b1)
+            out[i, dst[4]] = b0 >= 0 and i > b1
+            out[i, dst[5]] = b0 >= 0 and i < b0
+            if b0 >= 0:
+                dist[2, i] = min(<double>max(max(b0 - i, i - b1), 0), cap)
+            else:
+                dist[2, i] = cap
+            out[i, dst[6]] = count > 0 and where[0] <= i and i <= where[count - 1]
+            out[i, dst[7]] = stats[i, c_indent] > 0
+            args[1, i] = chars / (stats[i, c_tokens] if stats[i, c_tokens] > 1 else 1)
+            out[i, dst[9]] = abs(stats[i, c_cjk] / (chars if chars > 1 else 1) - share)
+            own[i, 0] = prose[i]
+            own[i, 1] = out[i, dst[10]]
+            own[i, 2] = stats[i, c_bullet] > 0
+            own[i, 3] = stats[i, c_gam] > 0 or stats[i, c_adult] > 0 or stats[i, c_spam] > 0
+            own[i, 4] = stats[i, c_nav] > 0
+            own[i, 5] = stats[i, c_sent] > 0
+            own[i, 6] = chars <= 12
+            own[i, 7] = stats[i, c_date] > 0 or stats[i, c_time] > 0
+        # the likeliest headline among the `window` paragraphs before the main block
+        if b0 > 0:
+            best, best_chars = -1, -1
+            for i in range(max(b0 - window, 0), b0):
+                chars = stats[i, c_chars]
+                if (chars >= 6 and stats[i, c_bullet] == 0 and stats[i, c_date] + stats[i, c_time] == 0
+                        and stats[i, c_ends] == 0 and stats[i, c_cjk] >= 0.5 * chars and stats[i, c_sep] <= 1
+                        and chars > best_chars):
+                    best, best_chars = i, chars
+            if best >= 0:
+                out[best, dst[8]] = 1
+        for nb in range(4):
+            shift = shifts[nb]
+            at = dst[11 + nb]
+            for i in range(n):
+                j = i - shift
+                if 0 <= j < n:
+                    for run in range(8):
+                        out[i, at + run] = own[j, run]
+    return dist_a, args_a, count
