@@ -5,7 +5,7 @@ computes, in the same dtypes and the same order of floating-point operations, so
 features, scores and labels are identical whichever runs; `tests/test_kernels.py` checks that.
 """
 from libc.math cimport INFINITY, sqrtf
-from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint64_t
+from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint16_t, uint64_t
 
 import numpy as np
 
@@ -23,13 +23,15 @@ cdef inline uint64_t _final(uint64_t k, uint64_t mask) noexcept nogil:
 def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::1] e,
                const uint8_t[::1] cindex, int spaces, const uint8_t[:, ::1] bits,
                const uint8_t[::1] sent_end_of, const uint8_t[::1] bullet_of, const Py_ssize_t[::1] fold,
-               const uint64_t[::1] seeds, int max_order, uint64_t mask,
+               const uint16_t[::1] pairs, const uint64_t[::1] seeds, int max_order, uint64_t mask,
                float[:, ::1] stats, int class_col, int ends_col, int bullet_col, int indent_col, int tokens_col):
     """`features._batch` without the keywords, for paragraphs ``raw[s[i]:e[i]]``: fills the
     length, class, edge, indent and token columns of `stats` (zeros on entry) and returns
-    (ss, lens, folded, ids, pos, hashes, group_sizes, scale, fingerprint) as `_batch` has them
-    (`hashes` without the trailing zero; `pos` relative to `raw`)."""
+    (ss, lens, keys, ids, pos, hashes, group_sizes, scale, fingerprint) as `_batch` has them
+    (`hashes` without the trailing zero; `pos` relative to `raw`), where `keys` are the folded
+    characters looked up in `pairs` (`lexicon.Matcher.find`'s bytes for the automaton)."""
     cdef Py_ssize_t n = s.shape[0], size = raw.shape[0], lut = cindex.shape[0], flut = fold.shape[0]
+    cdef Py_ssize_t plast = pairs.shape[0] - 1, f
     cdef Py_ssize_t nclass = bits.shape[1]
     cdef Py_ssize_t i, j, k, a, b, o, t, at, total = 0
     cdef int orders = 0
@@ -39,16 +41,20 @@ def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::
     ss_a = np.empty(n, dtype=np.int64)
     lens_a = np.empty(n, dtype=np.int64)
     folded_a = np.empty(size, dtype=np.intp)
+    keys_a = np.empty(size, dtype=np.uint16)
     cid_a = np.empty(size, dtype=np.uint8)
     cdef int64_t[::1] ss = ss_a, lens = lens_a
     cdef Py_ssize_t[::1] folded = folded_a
+    cdef uint16_t[::1] keys = keys_a
     cdef uint8_t[::1] cid = cid_a
     cdef Py_ssize_t c
     with nogil:
         for i in range(size):
             c = raw[i]
             cid[i] = cindex[c if c < lut else lut - 1]
-            folded[i] = fold[c] if c < flut else c
+            f = fold[c] if c < flut else c
+            folded[i] = f
+            keys[i] = pairs[f if f < plast else plast]
         for j in range(n):
             a, b = s[j], e[j]
             while a < b and cid[a] < spaces:
@@ -131,7 +137,7 @@ def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::
                 count += <float>group[o, j]
             scale[j] = 1.0 / sqrtf(count if count > 1.0 else 1.0)
             fingerprint[j] = (<double>sums + <double>(0.5 * count)) + <double>lens[j] * 1e12
-    return ss_a, lens_a, folded_a, ids_a, pos_a, hashes_a, group_a, scale_a, print_a
+    return ss_a, lens_a, keys_a, ids_a, pos_a, hashes_a, group_a, scale_a, print_a
 
 
 cdef void _pairwise(const int64_t* h, Py_ssize_t n, const float* w, double* res) noexcept nogil:
@@ -472,3 +478,80 @@ def page_context(const float[:, ::1] stats, const double[::1] fingerprint, float
                     for run in range(8):
                         out[i, at + run] = own[j, run]
     return dist_a, args_a, count
+
+
+def lines(const Py_ssize_t[::1] codes, const int8_t[::1] kind):
+    """`paragraphs._lines` and `_display_widths` in two passes: (starts, ends, widths) of the
+    lines holding a character of kind 0 (`kind`: 0 ordinary, 1 space, 2 line end; clipped to
+    its last entry), a line's width being its length plus its characters from U+1100 on."""
+    cdef Py_ssize_t size = codes.shape[0], last = kind.shape[0] - 1, i, c, count = 0, at = 0, start = 0
+    cdef int solid = 0
+    cdef int8_t k
+    with nogil:
+        for i in range(size):
+            c = codes[i]
+            k = kind[c if c < last else last]
+            if k == 0:
+                solid = 1
+            elif k == 2:
+                count += solid
+                solid = 0
+        count += solid
+    starts_a = np.empty(count, dtype=np.int64)
+    ends_a = np.empty(count, dtype=np.int64)
+    widths_a = np.empty(count, dtype=np.int64)
+    cdef int64_t[::1] starts = starts_a, ends = ends_a, widths = widths_a
+    cdef int64_t wide = 0
+    solid = 0
+    with nogil:
+        for i in range(size + 1):
+            if i < size:
+                c = codes[i]
+                k = kind[c if c < last else last]
+            else:
+                k = 2
+            if k == 2:
+                if solid:
+                    starts[at], ends[at], widths[at] = start, i, (i - start) + wide
+                    at += 1
+                start, solid, wide = i + 1, 0, 0
+            else:
+                solid |= k == 0
+                wide += c >= 0x1100
+    return starts_a, ends_a, widths_a
+
+
+def keyword_hits(list found, const int64_t[::1] category, const int64_t[::1] ss, const int64_t[::1] lens,
+                 const int64_t[::1] columns, float[:, ::1] stats, Py_ssize_t lo):
+    """`features._keywords` from the automaton's matches (pattern, start byte, end byte):
+    those starting on a character, inside the stripped text of the last paragraph starting at
+    or before them, counted into `stats`; returns (paragraph, start + lo, end + lo, category)."""
+    cdef Py_ssize_t m = len(found), n = ss.shape[0], k, kept = 0, a, b, mid, pid
+    cdef int64_t start, end, pattern
+    pid_a = np.empty(m, dtype=np.int32)
+    start_a = np.empty(m, dtype=np.int64)
+    end_a = np.empty(m, dtype=np.int64)
+    cat_a = np.empty(m, dtype=np.int64)
+    cdef int32_t[::1] kw_pid = pid_a
+    cdef int64_t[::1] kw_start = start_a, kw_end = end_a, kw_cat = cat_a
+    for k in range(m):
+        pattern, start, end = found[k]
+        if start % 2:
+            continue
+        start //= 2
+        end //= 2
+        a, b = 0, n  # the first paragraph starting after `start`
+        while a < b:
+            mid = (a + b) // 2
+            if ss[mid] <= start:
+                a = mid + 1
+            else:
+                b = mid
+        pid = a - 1
+        if pid < 0 or end > ss[pid] + lens[pid]:
+            continue
+        kw_pid[kept], kw_start[kept], kw_end[kept] = <int32_t>pid, start + lo, end + lo
+        kw_cat[kept] = category[pattern]
+        stats[pid, columns[category[pattern]]] += 1
+        kept += 1
+    return pid_a[:kept], start_a[:kept], end_a[:kept], cat_a[:kept]

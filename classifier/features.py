@@ -381,12 +381,13 @@ def _compiled_batch(text: str, raw: np.ndarray, lo: int, s: np.ndarray, e: np.nd
     index, spaces, bits, sent_end_of, bullet_of, fold = _kernel_tables()
     stats = np.zeros((n, len(STAT_NAMES)), dtype=np.float32)
     ends = [n] if page_ends is None else page_ends
-    ss, lens, folded, ids, pos, hashes, group_sizes, scale, fingerprint = kernels.compiled.batch_core(
-        raw, s, e, index, spaces, bits, sent_end_of, bullet_of, fold, _SEEDS, max(NGRAM_ORDERS), N_HASH - 1,
-        stats, 1, _S["ends_sent"], _S["bullet"], _S["indent"], _S["tokens"])
+    ss, lens, keys, ids, pos, hashes, group_sizes, scale, fingerprint = kernels.compiled.batch_core(
+        raw, s, e, index, spaces, bits, sent_end_of, bullet_of, fold, matcher.keys, _SEEDS, max(NGRAM_ORDERS),
+        N_HASH - 1, stats, 1, _S["ends_sent"], _S["bullet"], _S["indent"], _S["tokens"])
     for j in _uncounted(lens, ends):  # rare: take the last character back out of the class counts
         stats[j, _CLASS_COLS] -= bits[index[min(int(raw[ss[j] + lens[j] - 1]), len(index) - 1)]]
-    keywords = _keywords(matcher, folded, ss, lens, stats, lo)
+    keywords = kernels.compiled.keyword_hits(matcher.matches(keys), matcher.pattern_category, ss, lens,
+                                             _stat_columns(matcher.columns), stats, lo)
     short = _short_groups(group_sizes, s, e, ends)
     return Batch(first, stats, hashes, group_sizes, short, scale, keywords, fingerprint, text, ids, pos + lo)
 

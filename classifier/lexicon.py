@@ -55,7 +55,7 @@ class Matcher:
     def __post_init__(self):
         # The alphabet's rows as one uint16 each: a 1-D take of those is several times
         # faster than a take of rows, and its bytes are the same.
-        self._pairs = self.alphabet.view(np.uint16).reshape(-1)
+        self.keys = self.alphabet.view(np.uint16).reshape(-1)
 
     @classmethod
     def build(cls, pairs: Iterable[tuple[str, str]]) -> "Matcher":
@@ -83,13 +83,19 @@ class Matcher:
         given as code points (see `normalize.fold_codes`)."""
         if self.automaton is None or not len(folded):
             return _NO_MATCHES
-        data = self._pairs.take(folded, mode="clip").view(np.uint8)  # past the table: no keyword's
-        found = self.automaton.find_matches_as_indexes(data, overlapping=True)  # reads the array's buffer
+        found = self.matches(self.keys.take(folded, mode="clip"))  # past the table: no keyword's
         if not found:
             return _NO_MATCHES
         m = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
         m = m[m[:, 1] % 2 == 0]
         return m[:, 1] // 2, m[:, 2] // 2, self.pattern_category[m[:, 0]]
+
+    def matches(self, keys: np.ndarray) -> list[tuple[int, int, int]]:
+        """The automaton's (pattern, start byte, end byte) matches in `keys`, the folded text's
+        characters looked up in `self.keys` (uint16, two bytes each)."""
+        if self.automaton is None or not len(keys):
+            return []
+        return self.automaton.find_matches_as_indexes(keys.view(np.uint8), overlapping=True)  # reads the buffer
 
 
 def _alphabet(chars: list[str]) -> np.ndarray:

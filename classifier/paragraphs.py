@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import kernels
 from .normalize import char_set_table, codes_of, space_codes
 
 MAX_PARAGRAPH_CHARS = 5000
@@ -139,11 +140,14 @@ def paragraph_bounds(text: str, codes: np.ndarray | None = None) -> tuple[np.nda
     `split_paragraphs`). `codes` may pass the text's code points when already computed."""
     if codes is None:
         codes = codes_of(text)
-    starts, ends = _lines(text, codes)
+    if kernels.compiled is not None:
+        starts, ends, widths = kernels.compiled.lines(codes, _line_table())
+    else:
+        starts, ends = _lines(text, codes)
+        widths = _display_widths(codes, starts, ends)
     n = len(starts)
     if not n:
         return starts, ends
-    widths = _display_widths(codes, starts, ends)
     # Only a line whose successor has (nearly) the same display width can start a hard wrap;
     # the rest of the test runs in Python for those few candidates.
     same = np.zeros(n, dtype=bool)
