@@ -89,6 +89,9 @@ def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::
     cdef float count
     cdef Py_ssize_t runs, base
     cdef Py_ssize_t[3] at_order
+    cdef int64_t[32] counts
+    if nclass > 32:
+        raise ValueError("at most 32 character classes")
     with nogil:
         at = 0
         for j in range(n):
@@ -107,11 +110,14 @@ def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::
             a, b = ss[j], ss[j] + lens[j]
             stats[j, 0] = <float>lens[j]
             runs = 0
+            for k in range(nclass):
+                counts[k] = 0
             for i in range(a, b):
                 cl = cid[i]
                 for k in range(nclass):
-                    if bits[cl, k]:
-                        stats[j, class_col + k] += 1.0
+                    counts[k] += bits[cl, k]
+            for k in range(nclass):
+                stats[j, class_col + k] = <float>counts[k]
             for i in range(a, b):
                 if cid[i] >= spaces and (i == a or cid[i - 1] < spaces):
                     runs += 1
