@@ -23,7 +23,7 @@ from .features import CHUNK_CHARS, batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
-from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, ITEM_MARKS, TRANSITION_WEIGHT, code_blocks,
+from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, ITEM_MARKS, RELATED_LEADS, TRANSITION_WEIGHT, code_blocks,
                         cut_at_related_heading, drop_trailing_blocks, enclosed_prose, holding, marked_candidates,
                         marked_teasers_and_ads, maybe_code, numbered_lists, propagate_spam, rescue_empty, segment,
                         thread_replies, time_candidates)
@@ -436,7 +436,7 @@ class Cleaner:
         text_of = lambda i: p.text[starts[i]:ends[i]]  # noqa: E731
         for i in numbered_lists(text_of, labels, holding(p.codes, p.starts, p.ends, ITEM_MARKS)):
             notes.setdefault(i, []).append("segmenter: a line of a numbered list in the text")
-        heading, related = cut_at_related_heading(text_of, labels, sizes)
+        heading, related = cut_at_related_heading(text_of, labels, sizes, holding(p.codes, p.starts, p.ends, RELATED_LEADS))
         for i in related:
             notes.setdefault(i, []).append(f"segmenter: in the list after the heading {text_of(heading).strip()!r}")
         teasers, ads = marked_teasers_and_ads(text_of, labels, marked_candidates(p.codes, p.starts, p.ends))

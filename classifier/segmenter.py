@@ -179,7 +179,7 @@ def _brand_prefixed(texts: list[str], labels: np.ndarray, spam: list[str]) -> li
     article = (labels == ARTICLE).nonzero()[0].tolist()
     out = []
     for i in (labels != SPAM).nonzero()[0].tolist():
-        m = _BRAND_PREFIX_RE.match(texts[i])
+        m = (":" in texts[i] or "：" in texts[i]) and _BRAND_PREFIX_RE.match(texts[i])
         if m and m.group(1) in prefixes and not any(m.group(1) in texts[j] for j in article if j != i):
             out.append(i)
     labels[out] = SPAM
@@ -231,18 +231,26 @@ RELATED_MIN_ARTICLE = 100    # characters of article the heading must follow (no
 RELATED_SECTION_CHARS = 60   # an article paragraph this long right after the heading: a section of the text
 
 
-def cut_at_related_heading(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> tuple[int, list[int]]:
+RELATED_LEADS = "相推延猜你大热熱精更其为為"  # every heading holds one (`holding`): the first characters of the words
+
+
+def cut_at_related_heading(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray,
+                           leads: np.ndarray | None = None) -> tuple[int, list[int]]:
     """The first related-list heading that follows RELATED_MIN_ARTICLE characters of article
     and is followed by a list, and the article paragraphs after it, relabeled navigation in
     place (the teasers of the list). (-1, []) when none. A heading whose next two paragraphs
     hold an article paragraph of RELATED_SECTION_CHARS opens a section of the text (a
     newspaper's "相关新闻" with its own report: a title, then prose) and is left alone; short
-    headlines after it are the list's."""
+    headlines after it are the list's. `leads` (bool per paragraph: holds one of RELATED_LEADS)
+    may limit the paragraphs tested."""
     article = labels == ARTICLE
     before = np.concatenate(([0], np.cumsum(np.where(article, sizes, 0))[:-1]))
     prose = np.append(article & (sizes >= RELATED_SECTION_CHARS), [False, False])
     section = prose[1:len(labels) + 1] | prose[2:]
-    candidates = (~article & ~section & (sizes <= RELATED_HEADING_CHARS) & (before >= RELATED_MIN_ARTICLE)).nonzero()[0]
+    candidates = ~article & ~section & (sizes <= RELATED_HEADING_CHARS) & (before >= RELATED_MIN_ARTICLE)
+    if leads is not None:
+        candidates &= leads
+    candidates = candidates.nonzero()[0]
     for i in candidates.tolist():
         if _RELATED_HEADING_RE.fullmatch(text_of(i)):
             after = (article[i + 1:]).nonzero()[0] + i + 1
@@ -551,8 +559,8 @@ def code_like(text: str) -> bool:
     if s[0] in "#/":
         if len(s) <= 40 and s.startswith(("#", "//")):
             return True
-    if _MARKDOWN_RE.search(s):
-        return True
+    if (s[0] in "#>`" or "*" in s or "`" in s or "](" in s or "<" in s) and _MARKDOWN_RE.search(s):
+        return True  # (string tests first: each branch of the regex needs one of those)
     spaces = s.count(" ") + s.count("\t")
     if 5 * (len(s.encode("ascii", "ignore")) - spaces) < 3 * (len(s) - spaces - s.count("\u3000") - s.count("\xa0")):
         return False
