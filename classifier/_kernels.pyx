@@ -217,13 +217,8 @@ def ngram_scores(const int64_t[::1] hashes, const int64_t[:, ::1] group, const u
     return out_a
 
 
-ctypedef fused table_t:
-    uint8_t
-    int64_t
-
-
 def paragraph_sums(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
-                   const table_t[::1] table):
+                   const int64_t[::1] table):
     """Per paragraph ``codes[starts[i]:ends[i]]``, the sum of `table` over its code points
     (clipped to the table's last entry): what the page rules' cumulative sums give."""
     cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, c
@@ -237,6 +232,22 @@ def paragraph_sums(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const
                 c = codes[i]
                 acc += table[c if c < last else last]
             out[j] = acc
+    return out_a
+
+
+def paragraph_holds(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
+                    const uint8_t[::1] table):
+    """Per paragraph, whether `table` (bool as bytes) is set for one of its code points."""
+    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, c
+    out_a = np.zeros(n, dtype=bool)
+    cdef uint8_t[::1] out = out_a.view(np.uint8)
+    with nogil:
+        for j in range(n):
+            for i in range(starts[j], ends[j]):
+                c = codes[i]
+                if table[c if c < last else last]:
+                    out[j] = 1
+                    break
     return out_a
 
 
@@ -561,3 +572,42 @@ def keyword_hits(list found, const int64_t[::1] category, const int64_t[::1] ss,
         stats[pid, columns[category[pattern]]] += 1
         kept += 1
     return pid_a[:kept], start_a[:kept], end_a[:kept], cat_a[:kept]
+
+
+def decode_unsure(const double[:, ::1] emit, const int64_t[::1] top, const uint8_t[::1] sure,
+                  const double[:, ::1] trans, const double[::1] start):
+    """`segmenter.segment` for one page from its unsure paragraphs on: the windows (each run
+    of paragraphs not `sure`, widened by one anchor on each side, whose label `top` fixes),
+    decoded by `viterbi_windows`; returns the labels, `top` where no window reaches."""
+    cdef Py_ssize_t n = top.shape[0], i, j, w = 0
+    lo_a, hi_a, first_a, last_a = (np.empty(n, dtype=np.int64) for _ in range(4))
+    begins_a = np.empty(n, dtype=np.uint8)
+    cdef int64_t[::1] lo = lo_a, hi = hi_a, first = first_a, last = last_a
+    cdef uint8_t[::1] begins = begins_a
+    with nogil:
+        i = 0
+        while i < n:
+            if sure[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and not sure[j + 1]:
+                j += 1
+            lo[w] = i - 1 if i > 0 else 0
+            hi[w] = j + 1 if j + 1 < n else n - 1
+            first[w] = top[lo[w]] if lo[w] < i else -1
+            last[w] = top[hi[w]] if hi[w] > j else -1
+            begins[w] = lo[w] == 0
+            w += 1
+            i = j + 1
+    labels_a = np.array(top, dtype=np.int64)
+    if not w:
+        return labels_a
+    path_a = viterbi_windows(emit, lo_a[:w], hi_a[:w], first_a[:w], last_a[:w], begins_a[:w], trans, start)
+    cdef int64_t[::1] labels = labels_a, path = path_a
+    cdef Py_ssize_t at = 0, k
+    for k in range(w):
+        for i in range(lo[k], hi[k] + 1):
+            labels[i] = path[at]
+            at += 1
+    return labels_a

@@ -123,6 +123,11 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
     # Spam wins (LABELING.md rule 1): the segmenter neither demotes nor invents spam.
     is_spam = top == SPAM
     sure = (probs.max(axis=1) >= confident) | is_spam | (probs[:, ARTICLE] >= article_confident)
+    if kernels.compiled is not None and page_starts is None:
+        emit = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
+        emit[~is_spam, SPAM] = -math.inf
+        labels = kernels.compiled.decode_unsure(emit, top, sure.view(np.uint8), weight * transitions, weight * start)
+        return Segmentation(labels, labels != top)
     labels = top.copy()
     unsure = (~sure).nonzero()[0].tolist()
     if unsure:
@@ -378,14 +383,16 @@ def holding(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: str)
     page's code points): the candidates a page rule then tests with its regex."""
     if not len(codes):
         return np.zeros(len(starts), dtype=bool)
+    if kernels.compiled is not None:
+        return kernels.compiled.paragraph_holds(codes, starts, ends, _char_table(chars).view(np.uint8))
     return _sums(_char_table(chars), codes, starts, ends) > 0
 
 
 def _sums(table: np.ndarray, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Per paragraph, the sum of `table` (bool or int64, per code point; "clip" past it) over
-    its characters: by `_kernels.paragraph_sums`, else one lookup and one cumulative sum."""
-    if kernels.compiled is not None:
-        return kernels.compiled.paragraph_sums(codes, starts, ends, table.view(np.uint8) if table.dtype == bool else table)
+    """Per paragraph, the sum of `table` (per code point; "clip" past it) over its characters:
+    by `_kernels.paragraph_sums` (an int64 table), else one lookup and one cumulative sum."""
+    if kernels.compiled is not None and table.dtype == np.int64:
+        return kernels.compiled.paragraph_sums(codes, starts, ends, table)
     total = np.concatenate(([0], table.take(codes, mode="clip").cumsum()))
     return total[ends] - total[starts]
 
