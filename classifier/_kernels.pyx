@@ -217,24 +217,6 @@ def ngram_scores(const int64_t[::1] hashes, const int64_t[:, ::1] group, const u
     return out_a
 
 
-def paragraph_sums(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
-                   const int64_t[::1] table):
-    """Per paragraph ``codes[starts[i]:ends[i]]``, the sum of `table` over its code points
-    (clipped to the table's last entry): what the page rules' cumulative sums give."""
-    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, c
-    out_a = np.zeros(n, dtype=np.int64)
-    cdef int64_t[::1] out = out_a
-    cdef int64_t acc
-    with nogil:
-        for j in range(n):
-            acc = 0
-            for i in range(starts[j], ends[j]):
-                c = codes[i]
-                acc += table[c if c < last else last]
-            out[j] = acc
-    return out_a
-
-
 def paragraph_holds(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
                     const uint8_t[::1] table):
     """Per paragraph, whether `table` (bool as bytes) is set for one of its code points."""
@@ -251,29 +233,54 @@ def paragraph_holds(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
     return out_a
 
 
-def time_sums(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
-              const int64_t[::1] table):
-    """`segmenter.time_candidates`' packed counts per paragraph: a time mark (class 2) right
-    after a digit (class 1), or after a digit and one space (class 4), plus ``class >> 3``
-    shifted by 20 bits; the characters before a paragraph count as they stand in the page."""
+def time_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
+                    const int64_t[::1] table):
+    """`segmenter.time_candidates` per paragraph (`table`: its `_time_classes`): a time mark
+    (class 2) right after a digit (class 1) or after a digit and one space (class 4), or 刚
+    (class 1 << 23), or 前 (class 1 << 3) with a digit anywhere in the paragraph; the
+    characters before a paragraph count as they stand in the page."""
     cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i
-    out_a = np.zeros(n, dtype=np.int64)
-    cdef int64_t[::1] out = out_a
-    cdef int64_t acc, cls, prev, prev2
+    out_a = np.zeros(n, dtype=bool)
+    cdef uint8_t[::1] out = out_a.view(np.uint8)
+    cdef int64_t cls, prev, prev2
+    cdef bint pair, ago, digit, now
     with nogil:
         for j in range(n):
-            acc = 0
+            pair = ago = digit = now = False
             i = starts[j]
             prev = table[codes[i - 1] if codes[i - 1] < last else last] if i >= 1 else 0
             prev2 = table[codes[i - 2] if codes[i - 2] < last else last] if i >= 2 else 0
             for i in range(starts[j], ends[j]):
                 cls = table[codes[i] if codes[i] < last else last]
                 if (cls & 2) and ((prev & 1) or ((prev2 & 1) and (prev & 4))):
-                    acc += 1
-                acc += (cls >> 3) << 20
+                    pair = True
+                digit = digit or (cls & 1)
+                ago = ago or (cls & (1 << 3))
+                now = now or (cls & (1 << 23))
                 prev2 = prev
                 prev = cls
-            out[j] = acc
+            out[j] = pair or now or (ago and digit)
+    return out_a
+
+
+def code_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
+                    const int64_t[::1] table):
+    """`segmenter.maybe_code` per paragraph (`table`: its `_code_classes`, three counts packed
+    in 20 bits each): 3/5 of the visible characters ASCII, or a mark of code."""
+    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, c
+    out_a = np.zeros(n, dtype=bool)
+    cdef uint8_t[::1] out = out_a.view(np.uint8)
+    cdef int64_t v, seen, asc, marks
+    with nogil:
+        for j in range(n):
+            seen = asc = marks = 0
+            for i in range(starts[j], ends[j]):
+                c = codes[i]
+                v = table[c if c < last else last]
+                seen += v & 0xFFFFF
+                asc += (v >> 20) & 0xFFFFF
+                marks += v >> 40
+            out[j] = 5 * asc >= 3 * seen or marks > 0
     return out_a
 
 

@@ -385,16 +385,8 @@ def holding(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: str)
         return np.zeros(len(starts), dtype=bool)
     if kernels.compiled is not None:
         return kernels.compiled.paragraph_holds(codes, starts, ends, _char_table(chars).view(np.uint8))
-    return _sums(_char_table(chars), codes, starts, ends) > 0
-
-
-def _sums(table: np.ndarray, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Per paragraph, the sum of `table` (per code point; "clip" past it) over its characters:
-    by `_kernels.paragraph_sums` (an int64 table), else one lookup and one cumulative sum."""
-    if kernels.compiled is not None and table.dtype == np.int64:
-        return kernels.compiled.paragraph_sums(codes, starts, ends, table)
-    total = np.concatenate(([0], table.take(codes, mode="clip").cumsum()))
-    return total[ends] - total[starts]
+    total = np.concatenate(([0], _char_table(chars).take(codes, mode="clip").cumsum()))
+    return total[ends] > total[starts]
 
 
 # Threads: a forum or comment page is a run of posts, each a header (author, time, floor)
@@ -434,15 +426,14 @@ def time_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
     if len(codes) >= 1 << 20:
         return np.ones(len(starts), dtype=bool)
     if kernels.compiled is not None:
-        counts = kernels.compiled.time_sums(codes, starts, ends, _time_classes())
-    else:
-        cls = _time_classes().take(codes, mode="clip")
-        digit, mark = (cls & 1).astype(bool), (cls & 2).astype(bool)
-        after = np.zeros(len(codes), dtype=bool)  # a digit right before, or before one space
-        after[1:] = digit[:-1]
-        after[2:] |= digit[:-2] & ((cls[1:-1] & 4) > 0)
-        packed = np.concatenate(([0], ((mark & after) + ((cls >> 3) << 20)).cumsum()))
-        counts = packed[ends] - packed[starts]
+        return kernels.compiled.time_candidates(codes, starts, ends, _time_classes())
+    cls = _time_classes().take(codes, mode="clip")
+    digit, mark = (cls & 1).astype(bool), (cls & 2).astype(bool)
+    after = np.zeros(len(codes), dtype=bool)  # a digit right before, or before one space
+    after[1:] = digit[:-1]
+    after[2:] |= digit[:-2] & ((cls[1:-1] & 4) > 0)
+    packed = np.concatenate(([0], ((mark & after) + ((cls >> 3) << 20)).cumsum()))
+    counts = packed[ends] - packed[starts]
     pairs, ago, now = counts & 0xFFFFF, (counts >> 20) & 0xFFFFF, counts >> 40
     return (pairs > 0) | (now > 0) | ((ago > 0) & holding(codes, starts, ends, "0123456789"))
 
@@ -482,7 +473,7 @@ def _post_chrome(text: str, label: int, first: bool = False) -> bool:
         return True
     if all(_ACTION_RE.fullmatch(t) for t in _TOKEN_SPLIT_RE.split(s) if t):
         return True
-    digits = sum(c.isdigit() for c in s)
+    digits = sum(map(str.isdigit, s))
     return digits == len(s.replace(" ", "")) or (not first and 4 * digits >= len(s.replace(" ", "")))
 
 
@@ -600,7 +591,10 @@ def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
     shorter) has every paragraph tested."""
     if len(codes) >= 1 << 20:
         return np.ones(len(starts), dtype=bool)
-    diff = _sums(_code_classes(), codes, starts, ends)
+    if kernels.compiled is not None:
+        return kernels.compiled.code_candidates(codes, starts, ends, _code_classes())
+    total = np.concatenate(([0], _code_classes().take(codes, mode="clip").cumsum()))
+    diff = total[ends] - total[starts]
     seen, asc, marks = diff & 0xFFFFF, (diff >> 20) & 0xFFFFF, diff >> 40
     return (5 * asc >= 3 * seen) | (marks > 0)
 

@@ -64,3 +64,31 @@ def test_compiled_kernels_match_numpy(cleaner):
                 assert np.array_equal(x, y) and x.dtype == y.dtype
         if fast_scores is not None:
             assert np.array_equal(fast_scores, slow_scores), text[:40]
+
+
+def test_page_rule_candidates_match_numpy(cleaner):
+    """The candidate masks feed rules that only test them, so a wrong mask may leave a page's
+    labels alone on these pages: compare the masks themselves."""
+    import _shared
+    from classifier.normalize import codes_of
+    from classifier.paragraphs import paragraph_bounds
+    from classifier.segmenter import ITEM_MARKS, RELATED_LEADS, holding, maybe_code, time_candidates
+
+    def masks(text):
+        codes = codes_of(text)
+        starts, ends = paragraph_bounds(text, codes)
+        return [starts, ends] + ([f(codes, starts, ends) for f in (time_candidates, maybe_code)]
+                                 + [holding(codes, starts, ends, chars) for chars in (ITEM_MARKS, RELATED_LEADS)]
+                                 if len(codes) else [])
+
+    texts = _texts(_shared.available()) + ["x\r\ny\u2028z\x0bw\x1c v\x85 \n\u3000\n", "3 天前\n12 :30\n刚刚\n前 3"]
+    for text in texts:
+        saved = kernels.compiled
+        fast = masks(text)
+        kernels.compiled = None
+        try:
+            slow = masks(text)
+        finally:
+            kernels.compiled = saved
+        for x, y in zip(fast, slow):
+            assert x.dtype == y.dtype and np.array_equal(x, y), text[:40]
