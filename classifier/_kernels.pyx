@@ -22,7 +22,7 @@ cdef inline uint64_t _final(uint64_t k, uint64_t mask) noexcept nogil:
 
 def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::1] e,
                const uint8_t[::1] cindex, int spaces, const uint8_t[:, ::1] bits,
-               const uint8_t[::1] sent_end_of, const uint8_t[::1] bullet_of, const Py_ssize_t[::1] fold,
+               const uint8_t[::1] sent_end_of, const uint8_t[::1] bullet_of, const int32_t[::1] fold,
                const uint16_t[::1] pairs, const uint64_t[::1] seeds, int max_order, uint64_t mask,
                float[:, ::1] stats, int class_col, int ends_col, int bullet_col, int indent_col, int tokens_col):
     """`features._batch` without the keywords, for paragraphs ``raw[s[i]:e[i]]``: fills the
@@ -217,36 +217,24 @@ def ngram_scores(const int64_t[::1] hashes, const int64_t[:, ::1] group, const u
     return out_a
 
 
-def paragraph_holds(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
-                    const uint8_t[::1] table):
-    """Per paragraph, whether `table` (bool as bytes) is set for one of its code points."""
-    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, c
-    out_a = np.zeros(n, dtype=bool)
-    cdef uint8_t[::1] out = out_a.view(np.uint8)
+def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
+                    const uint16_t[::1] table, int holds):
+    """The page rules' candidate masks in one pass (`segmenter.page_candidates`), from one
+    table of character bits (clipped to its last entry): 1 digit, 2 time mark, 4 space
+    within a line, 8 前, 16 刚, 32 visible, 64 visible ASCII, 128 a mark of code, and from
+    256 on the `holds` sets tested with `holding`. Returns (n, 2 + holds) bool: a time may be
+    there (`time_candidates`), code may be (`maybe_code`), then each set is held."""
+    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, h
+    out_a = np.zeros((n, 2 + holds), dtype=bool)
+    cdef uint8_t[:, ::1] out = out_a.view(np.uint8)
+    cdef uint16_t cls, prev, prev2, seen_bits
+    cdef int64_t seen, asc
+    cdef bint pair
     with nogil:
         for j in range(n):
-            for i in range(starts[j], ends[j]):
-                c = codes[i]
-                if table[c if c < last else last]:
-                    out[j] = 1
-                    break
-    return out_a
-
-
-def time_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
-                    const int64_t[::1] table):
-    """`segmenter.time_candidates` per paragraph (`table`: its `_time_classes`): a time mark
-    (class 2) right after a digit (class 1) or after a digit and one space (class 4), or 刚
-    (class 1 << 23), or 前 (class 1 << 3) with a digit anywhere in the paragraph; the
-    characters before a paragraph count as they stand in the page."""
-    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i
-    out_a = np.zeros(n, dtype=bool)
-    cdef uint8_t[::1] out = out_a.view(np.uint8)
-    cdef int64_t cls, prev, prev2
-    cdef bint pair, ago, digit, now
-    with nogil:
-        for j in range(n):
-            pair = ago = digit = now = False
+            pair = False
+            seen_bits = 0
+            seen = asc = 0
             i = starts[j]
             prev = table[codes[i - 1] if codes[i - 1] < last else last] if i >= 1 else 0
             prev2 = table[codes[i - 2] if codes[i - 2] < last else last] if i >= 2 else 0
@@ -254,33 +242,15 @@ def time_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
                 cls = table[codes[i] if codes[i] < last else last]
                 if (cls & 2) and ((prev & 1) or ((prev2 & 1) and (prev & 4))):
                     pair = True
-                digit = digit or (cls & 1)
-                ago = ago or (cls & (1 << 3))
-                now = now or (cls & (1 << 23))
+                seen_bits |= cls
+                seen += (cls >> 5) & 1
+                asc += (cls >> 6) & 1
                 prev2 = prev
                 prev = cls
-            out[j] = pair or now or (ago and digit)
-    return out_a
-
-
-def code_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
-                    const int64_t[::1] table):
-    """`segmenter.maybe_code` per paragraph (`table`: its `_code_classes`, three counts packed
-    in 20 bits each): 3/5 of the visible characters ASCII, or a mark of code."""
-    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, c
-    out_a = np.zeros(n, dtype=bool)
-    cdef uint8_t[::1] out = out_a.view(np.uint8)
-    cdef int64_t v, seen, asc, marks
-    with nogil:
-        for j in range(n):
-            seen = asc = marks = 0
-            for i in range(starts[j], ends[j]):
-                c = codes[i]
-                v = table[c if c < last else last]
-                seen += v & 0xFFFFF
-                asc += (v >> 20) & 0xFFFFF
-                marks += v >> 40
-            out[j] = 5 * asc >= 3 * seen or marks > 0
+            out[j, 0] = pair or (seen_bits & 16) or ((seen_bits & 8) and (seen_bits & 1))
+            out[j, 1] = 5 * asc >= 3 * seen or (seen_bits & 128)
+            for h in range(holds):
+                out[j, 2 + h] = (seen_bits >> (8 + h)) & 1
     return out_a
 
 

@@ -23,10 +23,9 @@ from .features import CHUNK_CHARS, batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
-from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, ITEM_MARKS, RELATED_LEADS, TRANSITION_WEIGHT, code_blocks,
-                        cut_at_related_heading, drop_trailing_blocks, enclosed_prose, holding, marked_candidates,
-                        marked_teasers_and_ads, maybe_code, numbered_lists, propagate_spam, rescue_empty, segment,
-                        thread_replies, time_candidates)
+from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, cut_at_related_heading,
+                        drop_trailing_blocks, enclosed_prose, marked_candidates, marked_teasers_and_ads, numbered_lists,
+                        page_candidates, propagate_spam, rescue_empty, segment, thread_replies)
 
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
@@ -434,9 +433,10 @@ class Cleaner:
             labels[p.flagged] = NAVIGATION
         starts, ends, sizes = p.starts.tolist(), p.ends.tolist(), p.ends - p.starts
         text_of = lambda i: p.text[starts[i]:ends[i]]  # noqa: E731
-        for i in numbered_lists(text_of, labels, holding(p.codes, p.starts, p.ends, ITEM_MARKS)):
+        marks = page_candidates(p.codes, p.starts, p.ends)
+        for i in numbered_lists(text_of, labels, marks.items):
             notes.setdefault(i, []).append("segmenter: a line of a numbered list in the text")
-        heading, related = cut_at_related_heading(text_of, labels, sizes, holding(p.codes, p.starts, p.ends, RELATED_LEADS))
+        heading, related = cut_at_related_heading(text_of, labels, sizes, marks.leads)
         for i in related:
             notes.setdefault(i, []).append(f"segmenter: in the list after the heading {text_of(heading).strip()!r}")
         teasers, ads = marked_teasers_and_ads(text_of, labels, marked_candidates(p.codes, p.starts, p.ends))
@@ -444,12 +444,12 @@ class Cleaner:
             notes.setdefault(i, []).append("segmenter: ends in a 'more' link, a teaser")
         for i in ads:
             notes.setdefault(i, []).append("segmenter: opens with an ad label")
-        thread, replies = thread_replies(text_of, labels, probs, sizes, time_candidates(p.codes, p.starts, p.ends))
+        thread, replies = thread_replies(text_of, labels, probs, sizes, marks.timed)
         for i in replies:
             notes.setdefault(i, []).append("segmenter: a post's text in a thread")
         for i in drop_trailing_blocks(labels, sizes, text_of) if not thread else ():
             notes.setdefault(i, []).append("segmenter: a small block after the main text (related or teaser)")
-        code, script = code_blocks(text_of, labels, maybe_code(p.codes, p.starts, p.ends))
+        code, script = code_blocks(text_of, labels, marks.code)
         for i in code:
             notes.setdefault(i, []).append("segmenter: a line of a code block")
         for i in script:

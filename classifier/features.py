@@ -371,7 +371,8 @@ def _kernel_tables() -> tuple:
     """`class_index` and `_edge_classes` in the types `_kernels.batch_core` reads."""
     index, flags, bits, spaces = class_index()
     sent_end_of, bullet_of = _edge_classes()
-    return index, spaces, bits.astype(np.uint8), sent_end_of.astype(np.uint8), bullet_of.astype(np.uint8), fold_table()
+    return (index, spaces, bits.astype(np.uint8), sent_end_of.astype(np.uint8), bullet_of.astype(np.uint8),
+            fold_table().astype(np.int32))
 
 
 def _compiled_batch(text: str, raw: np.ndarray, lo: int, s: np.ndarray, e: np.ndarray, first: int,

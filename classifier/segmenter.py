@@ -21,7 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -383,10 +383,43 @@ def holding(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: str)
     page's code points): the candidates a page rule then tests with its regex."""
     if not len(codes):
         return np.zeros(len(starts), dtype=bool)
-    if kernels.compiled is not None:
-        return kernels.compiled.paragraph_holds(codes, starts, ends, _char_table(chars).view(np.uint8))
     total = np.concatenate(([0], _char_table(chars).take(codes, mode="clip").cumsum()))
     return total[ends] > total[starts]
+
+
+class Candidates(NamedTuple):
+    """Per paragraph, whether a page rule tests it (bool arrays)."""
+
+    timed: np.ndarray     # `time_candidates`
+    code: np.ndarray      # `maybe_code`
+    items: np.ndarray     # holds one of ITEM_MARKS (`numbered_lists`)
+    leads: np.ndarray     # holds one of RELATED_LEADS (`cut_at_related_heading`)
+
+
+def page_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Candidates:
+    """The candidate masks of the page rules: by `_kernels.rule_candidates` in one pass over
+    the page, else by `time_candidates`, `maybe_code` and `holding`."""
+    if kernels.compiled is not None and len(codes) and len(codes) < 1 << 20:
+        masks = kernels.compiled.rule_candidates(codes, starts, ends, _rule_classes(), 2)
+        return Candidates(*masks.T)
+    return Candidates(time_candidates(codes, starts, ends), maybe_code(codes, starts, ends),
+                      holding(codes, starts, ends, ITEM_MARKS), holding(codes, starts, ends, RELATED_LEADS))
+
+
+@lru_cache(maxsize=1)
+def _rule_classes() -> np.ndarray:
+    """The character bits of `_kernels.rule_candidates` (uint16, one slot past the table)."""
+    table = np.zeros(LUT_SIZE + 1, dtype=np.uint16)
+    time, code = _time_classes(), _code_classes()
+    table |= (time & 7).astype(np.uint16)                       # digit, time mark, space within a line
+    table |= ((time >> 3) & 1).astype(np.uint16) << 3           # 前
+    table |= ((time >> 23) & 1).astype(np.uint16) << 4          # 刚
+    table |= ((code & 0xFFFFF) > 0).astype(np.uint16) << 5      # visible
+    table |= (((code >> 20) & 0xFFFFF) > 0).astype(np.uint16) << 6  # visible ASCII
+    table |= ((code >> 40) > 0).astype(np.uint16) << 7          # a mark of code
+    for bit, chars in enumerate((ITEM_MARKS, RELATED_LEADS)):
+        table |= _char_table(chars).astype(np.uint16) << (8 + bit)
+    return table
 
 
 # Threads: a forum or comment page is a run of posts, each a header (author, time, floor)
@@ -425,8 +458,6 @@ def time_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
         return np.zeros(len(starts), dtype=bool)
     if len(codes) >= 1 << 20:
         return np.ones(len(starts), dtype=bool)
-    if kernels.compiled is not None:
-        return kernels.compiled.time_candidates(codes, starts, ends, _time_classes())
     cls = _time_classes().take(codes, mode="clip")
     digit, mark = (cls & 1).astype(bool), (cls & 2).astype(bool)
     after = np.zeros(len(codes), dtype=bool)  # a digit right before, or before one space
@@ -591,8 +622,6 @@ def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
     shorter) has every paragraph tested."""
     if len(codes) >= 1 << 20:
         return np.ones(len(starts), dtype=bool)
-    if kernels.compiled is not None:
-        return kernels.compiled.code_candidates(codes, starts, ends, _code_classes())
     total = np.concatenate(([0], _code_classes().take(codes, mode="clip").cumsum()))
     diff = total[ends] - total[starts]
     seen, asc, marks = diff & 0xFFFFF, (diff >> 20) & 0xFFFFF, diff >> 40

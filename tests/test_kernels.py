@@ -72,14 +72,12 @@ def test_page_rule_candidates_match_numpy(cleaner):
     import _shared
     from classifier.normalize import codes_of
     from classifier.paragraphs import paragraph_bounds
-    from classifier.segmenter import ITEM_MARKS, RELATED_LEADS, holding, maybe_code, time_candidates
+    from classifier.segmenter import page_candidates
 
     def masks(text):
         codes = codes_of(text)
         starts, ends = paragraph_bounds(text, codes)
-        return [starts, ends] + ([f(codes, starts, ends) for f in (time_candidates, maybe_code)]
-                                 + [holding(codes, starts, ends, chars) for chars in (ITEM_MARKS, RELATED_LEADS)]
-                                 if len(codes) else [])
+        return [starts, ends] + (list(page_candidates(codes, starts, ends)) if len(codes) else [])
 
     texts = _texts(_shared.available()) + ["x\r\ny\u2028z\x0bw\x1c v\x85 \n\u3000\n", "3 天前\n12 :30\n刚刚\n前 3"]
     for text in texts:
