@@ -338,18 +338,25 @@ cdef int _by_key(const void* a, const void* b) noexcept nogil:
     return (x.index > y.index) - (x.index < y.index)
 
 
-def page_context(const float[:, ::1] stats, const double[::1] fingerprint, float[:, ::1] out,
-                 const int64_t[::1] src, const int64_t[::1] dst, int prose_min, int gap_max, int window,
-                 double cap):
-    """The context and neighbour columns of `features.dense_features` for one page, but for
-    the logarithms: fills `out` and returns the arguments of those logarithms, (dist (5, n)
-    float64, the repeats - 1 and the characters per token (2, n) float32, the number of
-    prose paragraphs). `src` holds the stats columns (chars, sent_end, comma, cjk, indent,
-    tokens, bullet, date, time, ends_sent, sep, kw_navigation, kw_gambling, kw_adult,
+def page_features(const float[:, ::1] stats, const double[::1] fingerprint, const float[:, :] logs,
+                  float[:, ::1] out, const int64_t[::1] src, const int64_t[::1] dst,
+                  const int64_t[::1] log_dst, const int64_t[::1] div_src, const int64_t[::1] div_dst,
+                  const float[::1] div_scale, const float[::1] div_cap, const float[::1] len_bins,
+                  int prose_min, int gap_max, int window, double cap):
+    """`features.dense_features` of one page but for the logarithms of its context: fills
+    `out` (zeros on entry) from the stats, their logarithms `logs` (columns `log_dst`, the
+    first one, log_chars, divided by 5), and returns the arguments of the logarithms left,
+    (dist (5, n) float64, the repeats - 1 and the characters per token (2, n) float32, the
+    number of prose paragraphs). `src` holds the stats columns (chars, sent_end, comma, cjk,
+    indent, tokens, bullet, date, time, ends_sent, sep, kw_navigation, kw_gambling, kw_adult,
     kw_spam), `dst` the out columns (prose, rel_pos, rel_len_rank, in_main_block,
     after_main_block, before_main_block, inside_body, indent_flag, headline_candidate,
-    script_gap, log_chars, then the first column of prev, next, prev2, next2)."""
+    script_gap, log_chars, the first column of prev, next, prev2, next2, len_bin0,
+    ends_sent, bullet); the ratio and density columns are ``min(stats[div_src] / max(chars,
+    1) * div_scale, div_cap)``."""
     cdef Py_ssize_t n = stats.shape[0], i, j, lo, hi, best, b0 = -1, b1 = -1, count = 0, nb, at
+    cdef Py_ssize_t nlogs = log_dst.shape[0], ndiv = div_src.shape[0], nbins = len_bins.shape[0]
+    cdef float d, v
     cdef int64_t c_chars = src[0], c_sent = src[1], c_comma = src[2], c_cjk = src[3], c_indent = src[4]
     cdef int64_t c_tokens = src[5], c_bullet = src[6], c_date = src[7], c_time = src[8], c_ends = src[9]
     cdef int64_t c_sep = src[10], c_nav = src[11], c_gam = src[12], c_adult = src[13], c_spam = src[14]
@@ -373,6 +380,19 @@ def page_context(const float[:, ::1] stats, const double[::1] fingerprint, float
     with nogil:
         for i in range(n):
             chars = stats[i, c_chars]
+            for j in range(nlogs):
+                out[i, log_dst[j]] = logs[i, j]
+            out[i, log_dst[0]] = logs[i, 0] / 5
+            j = 0
+            while j < nbins and len_bins[j] < chars:
+                j += 1
+            out[i, dst[15] + j] = 1
+            d = chars if chars > 1 else 1
+            for j in range(ndiv):
+                v = stats[i, div_src[j]] / d * div_scale[j]
+                out[i, div_dst[j]] = v if v < div_cap[j] else div_cap[j]
+            out[i, dst[16]] = stats[i, c_ends]
+            out[i, dst[17]] = stats[i, c_bullet]
             if chars >= prose_min and stats[i, c_sent] + stats[i, c_comma] >= 2 and stats[i, c_cjk] >= 0.5 * chars:
                 prose[i] = 1
                 where[count] = i

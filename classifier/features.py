@@ -541,6 +541,9 @@ def dense_features(stats: np.ndarray, fingerprint: np.ndarray,
         return out, list(DENSE_NAMES)
     chars = stats[:, 0]
     logs = np.log1p(stats[:, _LOG_SRC])  # counts: never negative
+    if kernels.compiled is not None and page_starts is None:
+        _page_features(out, stats, fingerprint, logs)
+        return out, list(DENSE_NAMES)
     out[:, _LOG_DST] = logs
     out[:, _DENSE["log_chars"]] /= 5
     # length bin k holds LEN_BINS[k-1] < chars <= LEN_BINS[k] (np.digitize with right=True)
@@ -548,9 +551,6 @@ def dense_features(stats: np.ndarray, fingerprint: np.ndarray,
     out[idx, LEN_BINS.searchsorted(chars) + _DENSE["len_bin0"]] = 1
     out[:, _DIV_DST] = np.minimum(stats[:, _DIV_SRC] / np.maximum(chars, 1.0)[:, None] * _DIV_SCALE, _DIV_CAP)
     out[:, _dense_slice("ends_sent", len(_FLAGS))] = stats[:, _FLAG_SRC]
-    if kernels.compiled is not None and page_starts is None:
-        _page_context(out, stats, fingerprint, logs[:, 0])
-        return out, list(DENSE_NAMES)
     pages = _pages(page_starts, idx)
     prose = _context(out, stats, fingerprint, logs[:, 0], idx, pages)
     _neighbours(out, stats, prose, pages)
@@ -561,19 +561,19 @@ _KERNEL_SRC = np.array(_cols(("chars", "sent_end", "comma", "cjk", "indent", "to
                               "ends_sent", "sep", "kw_navigation", "kw_gambling", "kw_adult", "kw_spam")))
 
 
-def _page_context(out: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray, log_chars: np.ndarray) -> None:
-    """`_context` and `_neighbours` of one page by `_kernels.page_context`, which leaves the
-    logarithms to numpy (the same functions as `_context` calls, on the same values)."""
-    dist, args, prose_count = kernels.compiled.page_context(
-        stats, fingerprint, out, _KERNEL_SRC, _KERNEL_DST, PROSE_MIN_CHARS, MAIN_BLOCK_GAP, HEADLINE_WINDOW,
-        CONTEXT_CAP)
-    logs = _log(dist)
-    logs[:2] /= 5  # pos_log, pos_from_end_log
-    out[:, _CONTEXT_LOGS] = logs.T
-    logs = _log(args)
-    out[:, _DENSE["repeated_log"]] = logs[0]
-    out[:, _DENSE["token_chars_log"]] = logs[1]
-    out[:, _DENSE["rel_len_log"]] = log_chars - _log(stats[:, :1].max(axis=0))[0]
+def _page_features(out: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray, logs: np.ndarray) -> None:
+    """`dense_features` of one page by `_kernels.page_features`, which leaves the logarithms
+    to numpy (the same functions as `_context` calls, on the same values)."""
+    dist, args, prose_count = kernels.compiled.page_features(
+        stats, fingerprint, logs, out, _KERNEL_SRC, _KERNEL_DST, _LOG_DST, _DIV_SRC, _DIV_DST, _DIV_SCALE, _DIV_CAP,
+        LEN_BINS, PROSE_MIN_CHARS, MAIN_BLOCK_GAP, HEADLINE_WINDOW, CONTEXT_CAP)
+    dist = _log(dist)
+    dist[:2] /= 5  # pos_log, pos_from_end_log
+    out[:, _CONTEXT_LOGS] = dist.T
+    args = _log(args)
+    out[:, _DENSE["repeated_log"]] = args[0]
+    out[:, _DENSE["token_chars_log"]] = args[1]
+    out[:, _DENSE["rel_len_log"]] = logs[:, 0] - _log(stats[:, :1].max(axis=0))[0]
     out[:, _DENSE["page_prose_log"]] = np.log1p([prose_count])[0]
 
 
@@ -700,7 +700,8 @@ def _neighbours(out: np.ndarray, stats: np.ndarray, prose: np.ndarray, pages: _P
 _KERNEL_DST = np.array([_DENSE[x] for x in ("prose", "rel_pos", "rel_len_rank", "in_main_block", "after_main_block",
                                              "before_main_block", "inside_body", "indent_flag", "headline_candidate",
                                              "script_gap", "log_chars")]
-                       + [_DENSE[f"{side}_{_OWN[0]}"] for side, _ in _NEIGHBOURS])
+                       + [_DENSE[f"{side}_{_OWN[0]}"] for side, _ in _NEIGHBOURS]
+                       + [_DENSE[x] for x in ("len_bin0", "ends_sent", "bullet")])
 _OWN_SRC = np.array(_cols(("bullet", "kw_navigation", "sent_end", "kw_gambling", "kw_adult", "kw_spam", "date", "time")))
 _NEIGHBOUR_COLUMNS = [(shift, _dense_slice(f"{side}_{_OWN[0]}", len(_OWN))) for side, shift in _NEIGHBOURS]
 HEADLINE_WINDOW = 6  # paragraphs before the main block searched for its headline
