@@ -319,23 +319,59 @@ def viterbi_windows(const double[:, ::1] emit, const int64_t[::1] lo, const int6
     return path_a
 
 
-cdef extern from "stdlib.h":
-    void qsort(void* base, size_t nmemb, size_t size, int (*compar)(const void*, const void*) noexcept nogil) nogil
-
-
 cdef struct Keyed:
     double key
     Py_ssize_t index
 
 
-cdef int _by_key(const void* a, const void* b) noexcept nogil:
-    cdef const Keyed* x = <const Keyed*>a
-    cdef const Keyed* y = <const Keyed*>b
-    if x.key < y.key:
-        return -1
-    if x.key > y.key:
-        return 1
-    return (x.index > y.index) - (x.index < y.index)
+cdef void _sort(Keyed* a, Keyed* tmp, Py_ssize_t n) noexcept nogil:
+    """Sort by key, stably (equal keys keep their order): insertion sort of blocks of 16,
+    then bottom-up merges; `tmp` has room for n."""
+    cdef Py_ssize_t lo, hi, mid, i, j, k, width = 16
+    cdef Keyed x
+    cdef Keyed* src = a
+    cdef Keyed* dst = tmp
+    cdef Keyed* swap
+    lo = 0
+    while lo < n:
+        hi = min(lo + width, n)
+        for i in range(lo + 1, hi):
+            x = a[i]
+            j = i - 1
+            while j >= lo and a[j].key > x.key:
+                a[j + 1] = a[j]
+                j -= 1
+            a[j + 1] = x
+        lo = hi
+    while width < n:
+        lo = 0
+        while lo < n:
+            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
+            i, j, k = lo, mid, lo
+            while i < mid and j < hi:
+                if src[j].key < src[i].key:
+                    dst[k] = src[j]
+                    j += 1
+                else:
+                    dst[k] = src[i]
+                    i += 1
+                k += 1
+            while i < mid:
+                dst[k] = src[i]
+                i += 1
+                k += 1
+            while j < hi:
+                dst[k] = src[j]
+                j += 1
+                k += 1
+            lo = hi
+        swap = src
+        src = dst
+        dst = swap
+        width *= 2
+    if src != a:
+        for i in range(n):
+            a[i] = src[i]
 
 
 def page_features(const float[:, ::1] stats, const double[::1] fingerprint, const float[:, :] logs,
@@ -364,7 +400,7 @@ def page_features(const float[:, ::1] stats, const double[::1] fingerprint, cons
     args_a = np.empty((2, n), dtype=np.float32)
     prose_a = np.zeros(n, dtype=np.uint8)
     where_a = np.empty(n, dtype=np.intp)
-    keyed_a = np.empty(n * sizeof(Keyed), dtype=np.uint8)
+    keyed_a = np.empty(2 * n * sizeof(Keyed), dtype=np.uint8)
     own_a = np.zeros((n, 8), dtype=np.float32)
     cdef double[:, ::1] dist = dist_a
     cdef float[:, ::1] args = args_a, own = own_a
@@ -405,13 +441,13 @@ def page_features(const float[:, ::1] stats, const double[::1] fingerprint, cons
         for i in range(n):
             keyed[i].key, keyed[i].index = stats[i, c_chars], i
         if n:
-            qsort(keyed, n, sizeof(Keyed), _by_key)
+            _sort(keyed, keyed + n, n)
         for i in range(n):
             out[keyed[i].index, dst[2]] = <float>(i / denominator)
         for i in range(n):
             keyed[i].key, keyed[i].index = fingerprint[i], i
         if n:
-            qsort(keyed, n, sizeof(Keyed), _by_key)
+            _sort(keyed, keyed + n, n)
         i = 0
         while i < n:
             j = i
