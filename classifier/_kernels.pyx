@@ -90,8 +90,12 @@ def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::
     cdef Py_ssize_t runs, base
     cdef Py_ssize_t[3] at_order
     cdef int64_t[32] counts
-    if nclass > 32:
-        raise ValueError("at most 32 character classes")
+    cdef int64_t[256] hist
+    cdef Py_ssize_t ncombos = bits.shape[0]
+    if nclass > 32 or ncombos > 256:
+        raise ValueError("at most 256 class combinations of 32 classes")
+    for c in range(256):
+        hist[c] = 0
     with nogil:
         at = 0
         for j in range(n):
@@ -110,12 +114,16 @@ def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::
             a, b = ss[j], ss[j] + lens[j]
             stats[j, 0] = <float>lens[j]
             runs = 0
+            # class counts: a histogram of the class combinations, then their classes
+            for i in range(a, b):
+                hist[cid[i]] += 1
             for k in range(nclass):
                 counts[k] = 0
-            for i in range(a, b):
-                cl = cid[i]
-                for k in range(nclass):
-                    counts[k] += bits[cl, k]
+            for c in range(ncombos):
+                if hist[c]:
+                    for k in range(nclass):
+                        counts[k] += hist[c] * bits[c, k]
+                    hist[c] = 0
             for k in range(nclass):
                 stats[j, class_col + k] = <float>counts[k]
             for i in range(a, b):
