@@ -255,8 +255,9 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
                 asc += (cls >> 6) & 1
                 prev2 = prev
                 prev = cls
-            out[j, 0] = pair or (seen_bits & 16) or ((seen_bits & 8) and (seen_bits & 1))
-            out[j, 1] = 5 * asc >= 3 * seen or (seen_bits & 128)
+            # (0 or 1: a bool array's bytes; `or` would give the bit's value)
+            out[j, 0] = 1 if pair or (seen_bits & 16) or ((seen_bits & 8) and (seen_bits & 1)) else 0
+            out[j, 1] = 1 if 5 * asc >= 3 * seen or (seen_bits & 128) else 0
             for h in range(holds):
                 out[j, 2 + h] = (seen_bits >> (8 + h)) & 1
     return out_a
@@ -652,3 +653,35 @@ def decode_unsure(const double[:, ::1] emit, const int64_t[::1] top, const uint8
             labels[i] = path[at]
             at += 1
     return labels_a
+
+
+def page_scan(const Py_ssize_t[::1] codes, const uint8_t[::1] table):
+    """What the cleaner's repairs look for, in one pass (`table` bits, clipped to its last
+    entry: 1 may open a glued marker, 2 may be its second character, 4 a toned pinyin vowel,
+    8 a rare character of mojibake): (the places where a 1 is followed by a 2, whether a 4
+    occurs, how many 8s)."""
+    cdef Py_ssize_t size = codes.shape[0], last = table.shape[0] - 1, i, c, heads = 0, rare = 0
+    cdef uint8_t cls, prev = 0, seen = 0
+    with nogil:
+        for i in range(size):
+            c = codes[i]
+            cls = table[c if c < last else last]
+            if (prev & 1) and (cls & 2):
+                heads += 1
+            rare += (cls >> 3) & 1
+            seen |= cls
+            prev = cls
+    at_a = np.empty(heads, dtype=np.int64)
+    cdef int64_t[::1] at = at_a
+    cdef Py_ssize_t k = 0
+    if heads:
+        prev = 0
+        with nogil:
+            for i in range(size):
+                c = codes[i]
+                cls = table[c if c < last else last]
+                if (prev & 1) and (cls & 2):
+                    at[k] = i - 1
+                    k += 1
+                prev = cls
+    return at_a, bool(seen & 4), rare

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from . import repair
+from . import kernels, repair
 from .features import CHUNK_CHARS, batches, page_of
 from .model import LABELS, NAVIGATION, SPAM, Model
 from .normalize import char_set_table, codes_of, to_simplified
@@ -35,6 +35,34 @@ REASON_KEYWORDS = 3
 _TONED = char_set_table(repair.TONED_VOWELS)  # code point -> a vowel with a pinyin tone mark
 # code point -> may be the first / second character of a glued footer marker
 _GLUE_FIRST, _GLUE_SECOND = (char_set_table("".join(h[k] for h in repair.GLUE_MARKER_HEADS)) for k in (0, 1))
+
+
+@lru_cache(maxsize=1)
+def _scan_table() -> np.ndarray:
+    """The character bits of `_kernels.page_scan` (see `_Scan`)."""
+    classes = repair.char_classes()  # its last slot (OTHER) takes every larger code point
+    rare = np.zeros(len(_TONED), dtype=np.uint8)
+    rare[:len(classes) - 1] = classes[:-1] == repair.RARE
+    return _GLUE_FIRST.view(np.uint8) | (_GLUE_SECOND.view(np.uint8) << 1) | (_TONED.view(np.uint8) << 2) | (rare << 3)
+
+
+@dataclass
+class _Scan:
+    """What the repairs look for in a page's code points: where a glued footer marker may
+    start (two consecutive characters of `repair.GLUE_MARKER_HEADS`), whether a toned pinyin
+    vowel occurs, and how many rare characters of mojibake (None: not counted)."""
+
+    heads: np.ndarray
+    toned: bool
+    rare: int | None
+
+    @classmethod
+    def of(cls, text: str, codes: np.ndarray) -> "_Scan":
+        if kernels.compiled is not None:
+            return cls(*kernels.compiled.page_scan(codes, _scan_table()))
+        heads = (_GLUE_FIRST.take(codes[:-1], mode="clip") & _GLUE_SECOND.take(codes[1:], mode="clip")).nonzero()[0]
+        toned = ("(" in text or "（" in text) and bool(_TONED.take(codes, mode="clip").any())
+        return cls(heads, toned, None)
 
 
 def default_model_path() -> Path:
@@ -307,14 +335,13 @@ class Cleaner:
         model = _load_model(str(Path(path) if path else default_model_path()))
         return cls(model, replace(Options(), **options))
 
-    def _split_glued(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+    def _split_glued(self, text: str, heads: np.ndarray, starts: np.ndarray, ends: np.ndarray):
         """Cut paragraphs at `repair.glued_boundaries`. The candidates are the matches of
         `repair.GLUE_MARKER_RE` in the page (what its finditer finds): the regex is tried
-        only where two consecutive characters may open a marker (`repair.GLUE_MARKER_HEADS`),
-        a few places per page, instead of scanning every character."""
-        heads = _GLUE_FIRST.take(codes[:-1], mode="clip") & _GLUE_SECOND.take(codes[1:], mode="clip")
+        only where two consecutive characters may open a marker (`heads`, see `_Scan`), a
+        few places per page, instead of scanning every character."""
         hits, end = [], 0
-        for at in heads.nonzero()[0].tolist():
+        for at in heads.tolist():
             if at >= end and (m := repair.GLUE_MARKER_RE.match(text, at)):
                 hits.append(at)
                 end = m.end()
@@ -336,11 +363,11 @@ class Cleaner:
                     out_e.append(s + a + len(piece.rstrip()))
         return np.array(out_s, dtype=np.int64), np.array(out_e, dtype=np.int64)
 
-    def _repairs(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray):
+    def _repairs(self, text: str, codes: np.ndarray, scan: _Scan, starts: np.ndarray, ends: np.ndarray):
         """Repaired paragraph texts (or None when nothing changed) and per-paragraph notes."""
         o = self.options
-        pinyin = o.repair_pinyin and ("(" in text or "（" in text) and _TONED.take(codes, mode="clip").any()
-        moji = o.repair_mojibake and repair.mojibake_status(text, codes) != repair.OK
+        pinyin = o.repair_pinyin and ("(" in text or "（" in text) and scan.toned
+        moji = o.repair_mojibake and repair.mojibake_status(text, codes, scan.rare) != repair.OK
         if not (pinyin or moji):
             return None, {}, []
         texts = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
@@ -377,10 +404,11 @@ class Cleaner:
         starts, ends = paragraph_bounds(text, codes)
         if not len(starts):
             return None
+        scan = _Scan.of(text, codes)
         if self.options.split_glued:
-            starts, ends = self._split_glued(text, codes, starts, ends)
+            starts, ends = self._split_glued(text, scan.heads, starts, ends)
         spans = (starts, ends)  # places in the input, before any repair moves the text
-        repaired, notes, flagged = self._repairs(text, codes, starts, ends)
+        repaired, notes, flagged = self._repairs(text, codes, scan, starts, ends)
         if repaired is not None:  # features and output use the repaired text
             text, starts, ends = page_of(repaired)
             codes = codes_of(text)

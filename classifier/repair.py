@@ -197,13 +197,13 @@ def _candidate_lines(text: str, rare_at: list[int], cls: np.ndarray) -> list[str
     return out
 
 
-def mojibake_report(text: str, codes: np.ndarray | None = None) -> dict:
+def mojibake_report(text: str, codes: np.ndarray | None = None, rare: int | None = None) -> dict:
     """Why `mojibake_status` says what it says: status plus the evidence, as data.
 
     Keys: status, rare (rare characters), common, rare_share, utf8_coverage (None when not
     computed), replacement (U+FFFD count), lines (suspect lines, when only some lines of a
     multi-line text are mojibake). `codes` may pass the text's code points when already
-    computed.
+    computed, and `rare` the count of rare characters (0 skips the lookup).
     """
     report = {"status": OK, "rare": 0, "common": 0, "rare_share": 0.0, "utf8_coverage": None,
               "replacement": 0, "lines": []}
@@ -212,7 +212,7 @@ def mojibake_report(text: str, codes: np.ndarray | None = None) -> dict:
     report["replacement"] = text.count("\ufffd")
     # Normal lines have no rare character: one regex scan and done. A page's code points
     # (most pages hold a few rare characters) are classified at once instead.
-    if codes is None and not rare_char_re().search(text):
+    if rare == 0 or (codes is None and not rare_char_re().search(text)):
         cls = is_rare = None
     else:
         cls = _classes(_codes(text) if codes is None else codes)
@@ -239,7 +239,7 @@ def mojibake_report(text: str, codes: np.ndarray | None = None) -> dict:
     return report
 
 
-def mojibake_status(text: str, codes: np.ndarray | None = None) -> str:
+def mojibake_status(text: str, codes: np.ndarray | None = None, rare: int | None = None) -> str:
     """'ok', 'utf8_as_gbk' or 'replacement'.
 
     'utf8_as_gbk': UTF-8 bytes decoded as GBK/GB18030 (runs of rare CJK such as '鏁板瓧鏀垮簻',
@@ -248,9 +248,10 @@ def mojibake_status(text: str, codes: np.ndarray | None = None) -> str:
     encoded back to GB18030 is MIN_UTF8_COVERAGE valid UTF-8. 'replacement': at least
     MIN_REPLACEMENT_CHARS U+FFFD (e.g. GBK bytes decoded as UTF-8 with errors='replace').
     Cheap on normal text: one table lookup per character; the byte check runs only on suspects.
-    `codes` may pass the text's code points when already computed.
+    `codes` may pass the text's code points when already computed, `rare` the count of rare
+    characters (see `mojibake_report`).
     """
-    return mojibake_report(text, codes)["status"]
+    return mojibake_report(text, codes, rare)["status"]
 
 
 def _round_trip(text: str) -> str | None:
