@@ -1,15 +1,16 @@
 """Speed and memory of `clean` on the dev text dumps, single-threaded.
 
-Run: python scripts/bench.py [--model PATH] [--repeat 5] [--explain]
+Run: python scripts/bench.py [--model PATH] [--repeat 5] [--explain] [--numpy]
 Prints model load time, MB/s and pages/s (median of --repeat runs over all dev pages, by
 wall time and by process CPU time; MB = 10^6 bytes of UTF-8 input) and peak RSS, for two
 APIs: `clean(text)` page by page, and `clean_many(texts)` over all the pages (the batch API,
 which cleans consecutive pages together). --explain also reads every paragraph's reason, as
-`webspam score` does.
+`webspam score` does; --numpy runs the numpy code instead of the compiled kernels.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -44,11 +45,14 @@ def main() -> None:
     ap.add_argument("--model")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--explain", action="store_true")
+    ap.add_argument("--numpy", action="store_true", help="run the numpy code, not the compiled kernels")
     args = ap.parse_args()
     if not available():
         sys.exit("../shared not found; set WEBSPAM_SHARED")
+    if args.numpy:
+        os.environ["WEBSPAM_NO_KERNELS"] = "1"  # read when the package is imported (also by load_time)
     sys.path.insert(0, str(ROOT))
-    from classifier import Cleaner
+    from classifier import Cleaner, kernels
 
     texts = [p["text"] for p in dev_pages()]
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
@@ -79,7 +83,8 @@ def main() -> None:
             run()
             times[name][0].append(time.perf_counter() - t0)
             times[name][1].append(time.process_time() - c0)
-    print(f"dev dumps: {len(texts)} pages, {mb:.2f} MB")
+    print(f"dev dumps: {len(texts)} pages, {mb:.2f} MB; compiled kernels: "
+          f"{'yes' if kernels.compiled is not None else 'no (numpy code)'}")
     for name, (wall, cpu) in times.items():
         med, med_cpu = statistics.median(wall), statistics.median(cpu)
         print(f"{name}: runs {', '.join(f'{r:.3f}s' for r in wall)}")

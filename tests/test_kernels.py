@@ -12,7 +12,8 @@ from classifier.labeled import read_labeled
 from conftest import ROOT
 
 if kernels.compiled is None:
-    reason = "the compiled kernels are not built (no C compiler at install); the numpy code runs"
+    reason = ("the compiled kernels are not built in this checkout (pip install -e . builds them where a C "
+              "compiler is); the numpy code runs")
     if os.environ.get("WEBSPAM_REQUIRE_KERNELS"):
         pytest.fail(reason + ", and WEBSPAM_REQUIRE_KERNELS asks for them", pytrace=False)
     pytest.skip(reason, allow_module_level=True)
