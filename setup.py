@@ -22,11 +22,14 @@ def extensions():
         from Cython.Build import cythonize
     except ImportError:  # no Cython in the build environment: the numpy code runs
         return []
-    # optional: a machine without a C compiler builds the package without them
-    return cythonize([Extension("classifier._kernels", ["classifier/_kernels.pyx"], optional=True,
-                                # the same floating-point operations as numpy: no fused multiply-add
-                                extra_compile_args=["-ffp-contract=off"])],
-                     quiet=True)
+    # optional: a machine without a C compiler builds the package without them (set on what
+    # cythonize returns: it does not carry the flag over)
+    built = cythonize([Extension("classifier._kernels", ["classifier/_kernels.pyx"],
+                                 # the same floating-point operations as numpy: no fused multiply-add
+                                 extra_compile_args=["-ffp-contract=off"])], quiet=True)
+    for ext in built:
+        ext.optional = True
+    return built
 
 
 setup(ext_modules=extensions(), cmdclass={"build_py": BuildWithModel})
