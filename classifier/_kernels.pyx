@@ -226,22 +226,21 @@ def ngram_scores(const int64_t[::1] hashes, const int64_t[:, ::1] group, const u
 
 
 def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
-                    const uint16_t[::1] table, int holds):
+                    const uint16_t[::1] table):
     """The page rules' candidate masks in one pass (`segmenter.page_candidates`), from one
-    table of character bits (clipped to its last entry): 1 digit, 2 time mark, 4 space
-    within a line, 8 前, 16 刚, 32 visible, 64 visible ASCII, 128 a mark of code, and from
-    256 on the `holds` sets tested with `holding`. Returns (n, 2 + holds) bool: a time may be
-    there (`time_candidates`), code may be (`maybe_code`), then each set is held."""
-    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, h
-    out_a = np.zeros((n, 2 + holds), dtype=bool)
+    table of character bits (`segmenter._rule_classes`, clipped to its last entry). Returns
+    (n, 4) bool: a time may be there, code may be, a numbered item may open it, a related
+    heading may be it."""
+    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i
+    out_a = np.zeros((n, 4), dtype=bool)
     cdef uint8_t[:, ::1] out = out_a.view(np.uint8)
-    cdef uint16_t cls, prev, prev2, seen_bits
+    cdef uint16_t cls, prev, prev2, seen_bits, first
     cdef int64_t seen, asc
-    cdef bint pair
+    cdef bint pair, opened
     with nogil:
         for j in range(n):
-            pair = False
-            seen_bits = 0
+            pair = opened = False
+            seen_bits = first = 0
             seen = asc = 0
             i = starts[j]
             prev = table[codes[i - 1] if codes[i - 1] < last else last] if i >= 1 else 0
@@ -250,6 +249,8 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
                 cls = table[codes[i] if codes[i] < last else last]
                 if (cls & 2) and ((prev & 1) or ((prev2 & 1) and (prev & 4))):
                     pair = True
+                if not opened and not (cls & 1024):  # the first character that is not whitespace
+                    first, opened = cls, True
                 seen_bits |= cls
                 seen += (cls >> 5) & 1
                 asc += (cls >> 6) & 1
@@ -257,9 +258,9 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
                 prev = cls
             # (0 or 1: a bool array's bytes; `or` would give the bit's value)
             out[j, 0] = 1 if pair or (seen_bits & 16) or ((seen_bits & 8) and (seen_bits & 1)) else 0
-            out[j, 1] = 1 if 5 * asc >= 3 * seen or (seen_bits & 128) else 0
-            for h in range(holds):
-                out[j, 2 + h] = (seen_bits >> (8 + h)) & 1
+            out[j, 1] = 1 if 5 * asc >= 3 * seen or (seen_bits & 128) or (first & 4096) else 0
+            out[j, 2] = 1 if (seen_bits & 256) and (first & 2048) else 0
+            out[j, 3] = 1 if seen_bits & 512 else 0
     return out_a
 
 

@@ -220,7 +220,7 @@ def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
     return out
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def _char_table(chars: str) -> np.ndarray:
     """`char_set_table`, built once per character set (the page rules' candidate tests)."""
     return char_set_table(chars)
@@ -392,18 +392,41 @@ class Candidates(NamedTuple):
 
     timed: np.ndarray     # `time_candidates`
     code: np.ndarray      # `maybe_code`
-    items: np.ndarray     # holds one of ITEM_MARKS (`numbered_lists`)
+    items: np.ndarray     # opens with a digit and holds one of ITEM_MARKS (`numbered_lists`)
     leads: np.ndarray     # holds one of RELATED_LEADS (`cut_at_related_heading`)
 
 
 def page_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Candidates:
     """The candidate masks of the page rules: by `_kernels.rule_candidates` in one pass over
-    the page, else by `time_candidates`, `maybe_code` and `holding`."""
+    the page, else by `time_candidates`, `maybe_code`, `holding` and `_first_visible`."""
     if kernels.compiled is not None and len(codes) and len(codes) < 1 << 20:
-        masks = kernels.compiled.rule_candidates(codes, starts, ends, _rule_classes(), 2)
-        return Candidates(*masks.T)
+        return Candidates(*kernels.compiled.rule_candidates(codes, starts, ends, _rule_classes()).T)
+    digit = _char_table(_decimals()).take(_first_visible(codes, starts, ends), mode="clip")
     return Candidates(time_candidates(codes, starts, ends), maybe_code(codes, starts, ends),
-                      holding(codes, starts, ends, ITEM_MARKS), holding(codes, starts, ends, RELATED_LEADS))
+                      holding(codes, starts, ends, ITEM_MARKS) & digit, holding(codes, starts, ends, RELATED_LEADS))
+
+
+@lru_cache(maxsize=1)
+def _whitespace() -> str:
+    """The characters of str.isspace, str.strip and the regex \\s."""
+    return "".join(map(chr, space_codes().tolist()))
+
+
+@lru_cache(maxsize=1)
+def _decimals() -> str:
+    """The characters of the regex \\d (str.isdecimal) below LUT_SIZE (there are none past it)."""
+    return "".join(chr(c) for c in range(LUT_SIZE) if chr(c).isdecimal())
+
+
+def _first_visible(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Each paragraph's first code point that is not whitespace; LUT_SIZE when it has none
+    (past every character table)."""
+    solid = (~_char_table(_whitespace()).take(codes, mode="clip")).nonzero()[0]
+    if not len(solid):
+        return np.full(len(starts), LUT_SIZE, dtype=np.intp)
+    k = solid.searchsorted(starts)
+    at = solid[np.minimum(k, len(solid) - 1)]
+    return np.where((k < len(solid)) & (at < ends), codes[at], LUT_SIZE)
 
 
 @lru_cache(maxsize=1)
@@ -411,14 +434,14 @@ def _rule_classes() -> np.ndarray:
     """The character bits of `_kernels.rule_candidates` (uint16, one slot past the table)."""
     table = np.zeros(LUT_SIZE + 1, dtype=np.uint16)
     time, code = _time_classes(), _code_classes()
-    table |= (time & 7).astype(np.uint16)                       # digit, time mark, space within a line
-    table |= ((time >> 3) & 1).astype(np.uint16) << 3           # 前
-    table |= ((time >> 23) & 1).astype(np.uint16) << 4          # 刚
-    table |= ((code & 0xFFFFF) > 0).astype(np.uint16) << 5      # visible
-    table |= (((code >> 20) & 0xFFFFF) > 0).astype(np.uint16) << 6  # visible ASCII
-    table |= ((code >> 40) > 0).astype(np.uint16) << 7          # a mark of code
-    for bit, chars in enumerate((ITEM_MARKS, RELATED_LEADS)):
-        table |= _char_table(chars).astype(np.uint16) << (8 + bit)
+    table |= (time & 7).astype(np.uint16)                       # 1 digit, 2 time mark, 4 space within a line
+    table |= ((time >> 3) & 1).astype(np.uint16) << 3           # 8 前
+    table |= ((time >> 23) & 1).astype(np.uint16) << 4          # 16 刚
+    table |= ((code & 0xFFFFF) > 0).astype(np.uint16) << 5      # 32 visible
+    table |= (((code >> 20) & 0xFFFFF) > 0).astype(np.uint16) << 6  # 64 visible ASCII
+    for bit, chars in ((7, _CODE_MARKS), (8, ITEM_MARKS), (9, RELATED_LEADS), (10, _whitespace()), (11, _decimals()),
+                       (12, _CODE_OPENERS)):
+        table |= _char_table(chars).astype(np.uint16) << bit
     return table
 
 
@@ -609,23 +632,29 @@ def _code_classes() -> np.ndarray:
     table[:33] = 0
     table[space_codes()] = 0
     table[33:128] = 1 + (1 << 20)
-    for c in "#/>*`]<":
+    for c in _CODE_MARKS:
         table[ord(c)] += 1 << 40
     return table
+
+
+_CODE_MARKS = "*`]<"     # `code_like` needs one of these anywhere ("**", "`", "](", "<p>") ...
+_CODE_OPENERS = "#/>"    # ... or one of these first ("# 注释", "// 注释", "## 标题", "> 引用"), or mostly ASCII
 
 
 def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Paragraphs that may be code-like, for one table lookup and one cumulative sum over the
     page: at least 3/5 of their visible characters are ASCII, or they hold a mark of code or
-    markdown (a superset of `code_like`, which then runs on runs of CODE_MIN_RUN of these only).
-    The three counts are packed in 20 bits each: a longer text (the cleaner's page parts are
+    markdown (`_CODE_MARKS`), or open with one (`_CODE_OPENERS`: a comment, a heading, a quote;
+    a superset of `code_like`, which then runs on runs of CODE_MIN_RUN of these only). The
+    three counts are packed in 20 bits each: a longer text (the cleaner's page parts are
     shorter) has every paragraph tested."""
     if len(codes) >= 1 << 20:
         return np.ones(len(starts), dtype=bool)
     total = np.concatenate(([0], _code_classes().take(codes, mode="clip").cumsum()))
     diff = total[ends] - total[starts]
     seen, asc, marks = diff & 0xFFFFF, (diff >> 20) & 0xFFFFF, diff >> 40
-    return (5 * asc >= 3 * seen) | (marks > 0)
+    opens = _char_table(_CODE_OPENERS).take(_first_visible(codes, starts, ends), mode="clip")
+    return (5 * asc >= 3 * seen) | (marks > 0) | opens
 
 
 def _runs(flags: np.ndarray, min_length: int) -> list[tuple[int, int]]:
