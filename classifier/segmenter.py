@@ -249,15 +249,13 @@ def cut_at_related_heading(text_of: Callable[[int], str], labels: np.ndarray, si
     headlines after it are the list's. `leads` (bool per paragraph: holds one of RELATED_LEADS)
     may limit the paragraphs tested."""
     article = labels == ARTICLE
-    before = np.concatenate(([0], np.cumsum(np.where(article, sizes, 0))[:-1]))
-    prose = np.append(article & (sizes >= RELATED_SECTION_CHARS), [False, False])
-    section = prose[1:len(labels) + 1] | prose[2:]
-    candidates = ~article & ~section & (sizes <= RELATED_HEADING_CHARS) & (before >= RELATED_MIN_ARTICLE)
+    short = ~article & (sizes <= RELATED_HEADING_CHARS)
     if leads is not None:
-        candidates &= leads
-    candidates = candidates.nonzero()[0]
-    for i in candidates.tolist():
-        if _RELATED_HEADING_RE.fullmatch(text_of(i)):
+        short &= leads
+    prose = article & (sizes >= RELATED_SECTION_CHARS)
+    for i in short.nonzero()[0].tolist():  # the heading first (a few per page), then its place
+        if _RELATED_HEADING_RE.fullmatch(text_of(i)) and not prose[i + 1:i + 3].any() \
+                and sizes[:i][article[:i]].sum() >= RELATED_MIN_ARTICLE:
             after = (article[i + 1:]).nonzero()[0] + i + 1
             labels[after] = NAVIGATION
             return i, after.tolist()
@@ -544,12 +542,19 @@ def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.
     per paragraph, see `time_candidates`) may limit the paragraphs tested for a header.
     Returns (whether the page is a thread, the indexes made article)."""
     n = len(labels)
-    tested = range(n) if timed is None else (timed & (sizes <= HEADER_SPAN)).nonzero()[0].tolist()
-    heads = [i for i in tested if labels[i] != SPAM and post_header(text_of(i))]
+    tested = [i for i in (range(n) if timed is None else (timed & (sizes <= HEADER_SPAN)).nonzero()[0].tolist())
+              if labels[i] != SPAM]
+    article = np.where(labels == ARTICLE, sizes, 0)
+    # The marked header is at or after the first tested paragraph with a post mark: when even
+    # that one has half of the article before it, the page is no thread (and most pages stop
+    # here, before the costly time pattern).
+    first_mark = next((i for i in tested if _POST_MARK_RE.search(text_of(i))), None)
+    if first_mark is None or 2 * article[:first_mark].sum() > article.sum():
+        return False, []
+    heads = [i for i in tested if post_header(text_of(i))]
     if len(heads) < THREAD_MIN_HEADERS:
         return False, []
     marked = next((h for h in heads if _POST_MARK_RE.search(text_of(h))), None)
-    article = np.where(labels == ARTICLE, sizes, 0)
     if marked is None or 2 * article[:marked].sum() > article.sum():
         return False, []
 
