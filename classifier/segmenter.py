@@ -680,7 +680,10 @@ def code_blocks(text_of: Callable[[int], str], labels: np.ndarray,
     code = (labels == NAVIGATION) | (labels == ARTICLE)
     if maybe is not None:
         code &= maybe
-    for a, z in _runs(code, CODE_MIN_RUN):
+    runs = _runs(code, CODE_MIN_RUN)
+    if not runs:
+        return [], []
+    for a, z in runs:
         for i in range(a, z):
             code[i] = code_like(text_of(i))
     to_article: list[int] = []
