@@ -230,10 +230,12 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
     """The page rules' candidate masks in one pass (`segmenter.page_candidates`), from one
     table of character bits (`segmenter._rule_classes`, clipped to its last entry). Returns
     (n, 4) bool: a time may be there, code may be, a numbered item may open it, a related
-    heading may be it."""
-    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i
+    heading may be it; and each paragraph's length without the whitespace around it."""
+    cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, solid_from, solid_to
     out_a = np.zeros((n, 4), dtype=bool)
+    stripped_a = np.zeros(n, dtype=np.int64)
     cdef uint8_t[:, ::1] out = out_a.view(np.uint8)
+    cdef int64_t[::1] stripped = stripped_a
     cdef uint16_t cls, prev, prev2, seen_bits, first
     cdef int64_t seen, asc
     cdef bint pair, opened
@@ -242,6 +244,7 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
             pair = opened = False
             seen_bits = first = 0
             seen = asc = 0
+            solid_from = solid_to = 0
             i = starts[j]
             prev = table[codes[i - 1] if codes[i - 1] < last else last] if i >= 1 else 0
             prev2 = table[codes[i - 2] if codes[i - 2] < last else last] if i >= 2 else 0
@@ -249,8 +252,10 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
                 cls = table[codes[i] if codes[i] < last else last]
                 if (cls & 2) and ((prev & 1) or ((prev2 & 1) and (prev & 4))):
                     pair = True
-                if not opened and not (cls & 1024):  # the first character that is not whitespace
-                    first, opened = cls, True
+                if not (cls & 1024):  # not whitespace
+                    if not opened:
+                        first, opened, solid_from = cls, True, i
+                    solid_to = i + 1
                 seen_bits |= cls
                 seen += (cls >> 5) & 1
                 asc += (cls >> 6) & 1
@@ -261,7 +266,8 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
             out[j, 1] = 1 if 5 * asc >= 3 * seen or (seen_bits & 128) or (first & 4096) else 0
             out[j, 2] = 1 if (seen_bits & 256) and (first & 2048) else 0
             out[j, 3] = 1 if seen_bits & 512 else 0
-    return out_a
+            stripped[j] = solid_to - solid_from
+    return out_a, stripped_a
 
 
 def viterbi_windows(const double[:, ::1] emit, const int64_t[::1] lo, const int64_t[::1] hi,

@@ -299,6 +299,21 @@ def _parts(text: str) -> Iterator[tuple[int, int]]:
         lo = hi
 
 
+class _Texts:
+    """A page's paragraph texts as a sequence, each sliced from the page when read."""
+
+    __slots__ = ("text", "starts", "ends")
+
+    def __init__(self, text: str, starts: list[int], ends: list[int]):
+        self.text, self.starts, self.ends = text, starts, ends
+
+    def __getitem__(self, i: int) -> str:
+        return self.text[self.starts[i]:self.ends[i]]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
 @dataclass
 class _Prepared:
     """A page ready for scoring: its (repaired) text and paragraphs, and what the repairs did."""
@@ -460,7 +475,7 @@ class Cleaner:
         if p.flagged:
             labels[p.flagged] = NAVIGATION
         starts, ends, sizes = p.starts.tolist(), p.ends.tolist(), p.ends - p.starts
-        text_of = lambda i: p.text[starts[i]:ends[i]]  # noqa: E731
+        text_of = _Texts(p.text, starts, ends).__getitem__
         marks = page_candidates(p.codes, p.starts, p.ends)
         for i in numbered_lists(text_of, labels, marks.items):
             notes.setdefault(i, []).append("segmenter: a line of a numbered list in the text")
@@ -485,7 +500,7 @@ class Cleaner:
         for i in enclosed_prose(text_of, labels):
             notes.setdefault(i, []).append("segmenter: a sentence between article paragraphs")
         if (labels == SPAM).any():
-            for i in propagate_spam([p.text[s:e] for s, e in zip(starts, ends)], labels):
+            for i in propagate_spam(_Texts(p.text, starts, ends), labels, marks.lengths):
                 notes.setdefault(i, []).append("segmenter: carries a brand found in spam paragraphs of the page")
         explainer = _Explainer(self.model, p.text, p.starts, p.ends, batch, probs, labels, changed, notes)
         return Page(p.text, p.starts, p.ends, p.spans, labels, probs, self._keep[labels], explainer,

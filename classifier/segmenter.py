@@ -21,7 +21,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -191,18 +191,22 @@ def _brand_prefixed(texts: list[str], labels: np.ndarray, spam: list[str]) -> li
     return out
 
 
-def propagate_spam(texts: list[str], labels: np.ndarray) -> list[int]:
+def propagate_spam(texts: Sequence[str], labels: np.ndarray, lengths: np.ndarray | None = None) -> list[int]:
     """Indexes of paragraphs made spam by an injected brand, labeled in place: those that open
     with the brand prefix of a spam paragraph (`_brand_prefixed`), and short paragraphs whose
     whole text is a brand: it occurs inside at least BRAND_MIN_HITS spam paragraphs of the page
     and in no article paragraph (seed 000: the bare site name "必威体育" above
-    "必威体育:网 > 新闻中心")."""
+    "必威体育:网 > 新闻中心"). `lengths` (the paragraphs' stripped lengths, see
+    `page_candidates`) may limit the paragraphs read for the second test."""
     spam = [texts[i] for i in (labels == SPAM).nonzero()[0].tolist()]
     out = _brand_prefixed(texts, labels, spam)
     if len(spam) < BRAND_MIN_HITS:
         return out
     article = (labels == ARTICLE).nonzero()[0].tolist()
-    others = (labels != SPAM).nonzero()[0].tolist()
+    others = labels != SPAM
+    if lengths is not None:
+        others &= (lengths >= 2) & (lengths <= BRAND_MAX_CHARS)
+    others = others.nonzero()[0].tolist()
     stripped = list(map(str.strip, map(texts.__getitem__, others)))
     size = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
     short = ((size >= 2) & (size <= BRAND_MAX_CHARS)).nonzero()[0].tolist()
@@ -392,16 +396,23 @@ class Candidates(NamedTuple):
     code: np.ndarray      # `maybe_code`
     items: np.ndarray     # opens with a digit and holds one of ITEM_MARKS (`numbered_lists`)
     leads: np.ndarray     # holds one of RELATED_LEADS (`cut_at_related_heading`)
+    lengths: np.ndarray   # characters without the whitespace around them (`propagate_spam`)
 
 
 def page_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Candidates:
     """The candidate masks of the page rules: by `_kernels.rule_candidates` in one pass over
-    the page, else by `time_candidates`, `maybe_code`, `holding` and `_first_visible`."""
+    the page, else by `time_candidates`, `maybe_code`, `holding` and `_visible_bounds`."""
     if kernels.compiled is not None and len(codes) and len(codes) < 1 << 20:
-        return Candidates(*kernels.compiled.rule_candidates(codes, starts, ends, _rule_classes()).T)
-    digit = _char_table(_decimals()).take(_first_visible(codes, starts, ends), mode="clip")
+        masks, lengths = kernels.compiled.rule_candidates(codes, starts, ends, _rule_classes())
+        return Candidates(*masks.T, lengths)
+    if not len(codes):
+        none = np.zeros(len(starts), dtype=bool)
+        return Candidates(none, none, none, none, np.zeros(len(starts), dtype=np.int64))
+    first, last = _visible_bounds(codes, starts, ends)
+    digit = _char_table(_decimals()).take(codes[np.minimum(first, len(codes) - 1)], mode="clip") & (first < last)
     return Candidates(time_candidates(codes, starts, ends), maybe_code(codes, starts, ends),
-                      holding(codes, starts, ends, ITEM_MARKS) & digit, holding(codes, starts, ends, RELATED_LEADS))
+                      holding(codes, starts, ends, ITEM_MARKS) & digit, holding(codes, starts, ends, RELATED_LEADS),
+                      last - first)
 
 
 @lru_cache(maxsize=1)
@@ -416,15 +427,15 @@ def _decimals() -> str:
     return "".join(chr(c) for c in range(LUT_SIZE) if chr(c).isdecimal())
 
 
-def _first_visible(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Each paragraph's first code point that is not whitespace; LUT_SIZE when it has none
-    (past every character table)."""
+def _visible_bounds(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each paragraph's text without the whitespace around it starts and ends (equal
+    for a blank paragraph)."""
     solid = (~_char_table(_whitespace()).take(codes, mode="clip")).nonzero()[0]
-    if not len(solid):
-        return np.full(len(starts), LUT_SIZE, dtype=np.intp)
-    k = solid.searchsorted(starts)
-    at = solid[np.minimum(k, len(solid) - 1)]
-    return np.where((k < len(solid)) & (at < ends), codes[at], LUT_SIZE)
+    a, z = solid.searchsorted(starts), solid.searchsorted(ends)  # the paragraph's solid characters: a..z-1
+    filled = z > a
+    first = np.where(filled, solid[np.minimum(a, len(solid) - 1)] if len(solid) else 0, starts)
+    last = np.where(filled, (solid[np.maximum(z - 1, 0)] if len(solid) else 0) + 1, starts)
+    return first, last
 
 
 @lru_cache(maxsize=1)
@@ -653,12 +664,13 @@ def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
     a superset of `code_like`, which then runs on runs of CODE_MIN_RUN of these only). The
     three counts are packed in 20 bits each: a longer text (the cleaner's page parts are
     shorter) has every paragraph tested."""
-    if len(codes) >= 1 << 20:
-        return np.ones(len(starts), dtype=bool)
+    if len(codes) >= 1 << 20 or not len(codes):
+        return np.full(len(starts), len(codes) > 0)
     total = np.concatenate(([0], _code_classes().take(codes, mode="clip").cumsum()))
     diff = total[ends] - total[starts]
     seen, asc, marks = diff & 0xFFFFF, (diff >> 20) & 0xFFFFF, diff >> 40
-    opens = _char_table(_CODE_OPENERS).take(_first_visible(codes, starts, ends), mode="clip")
+    first, last = _visible_bounds(codes, starts, ends)
+    opens = _char_table(_CODE_OPENERS).take(codes[np.minimum(first, len(codes) - 1)], mode="clip") & (first < last)
     return (5 * asc >= 3 * seen) | (marks > 0) | opens
 
 

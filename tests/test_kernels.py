@@ -80,14 +80,17 @@ def test_page_rule_candidates_match_numpy(cleaner):
     def masks(text):
         codes = codes_of(text)
         starts, ends = paragraph_bounds(text, codes)
+        lengths = page_candidates(codes, starts, ends).lengths
+        assert lengths.tolist() == [len(text[a:z].strip()) for a, z in zip(starts.tolist(), ends.tolist())]
         scan = _Scan.of(text, codes)
         rare = np.count_nonzero(repair.char_classes().take(codes, mode="clip") == repair.RARE)
         toned = bool(_TONED.take(codes, mode="clip").any())
-        return [starts, ends, scan.heads, np.array([scan.rare in (None, rare), scan.toned in (toned, False)])] + (
-            list(page_candidates(codes, starts, ends)) if len(codes) else [])
+        return [starts, ends, scan.heads, np.array([scan.rare in (None, rare), scan.toned in (toned, False)])] + list(
+            page_candidates(codes, starts, ends))
 
     texts = _texts(_shared.available()) + ["x\r\ny\u2028z\x0bw\x1c v\x85 \n\u3000\n", "3 天前\n12 :30\n刚刚\n前 3",
-                                          "鏁板瓧鏀垮簻 (shù) 数字\n正文。- 上一篇：标题"]
+                                          "鏁板瓧鏀垮簻 (shù) 数字\n正文。- 上一篇：标题",
+                                          "  ３、一项\n\u3000# 注释\n> 引用 ** x\n\x85 12、\u2003旺财 \n\n"]
     for text in texts:
         saved = kernels.compiled
         fast = masks(text)
