@@ -207,19 +207,17 @@ def propagate_spam(texts: Sequence[str], labels: np.ndarray, lengths: np.ndarray
     if lengths is not None:
         others &= (lengths >= 2) & (lengths <= BRAND_MAX_CHARS)
     others = others.nonzero()[0].tolist()
-    stripped = list(map(str.strip, map(texts.__getitem__, others)))
-    size = np.fromiter(map(len, stripped), dtype=np.int64, count=len(stripped))
-    short = ((size >= 2) & (size <= BRAND_MAX_CHARS)).nonzero()[0].tolist()
+    where: dict[str, list[int]] = {}  # each distinct short text: its paragraphs
+    for i, t in zip(others, map(str.strip, map(texts.__getitem__, others))):
+        if 2 <= len(t) <= BRAND_MAX_CHARS:
+            where.setdefault(t, []).append(i)
     # A text inside some spam paragraph is inside their concatenation: one C-level search per
     # distinct short text rules out almost all of them before the exact count (the separator
     # only adds false candidates, which the count then rejects).
     joined = "\n".join(spam)
-    found = set(filter(joined.__contains__, {stripped[k] for k in short}))
-    for k in short:
-        i, t = others[k], stripped[k]
-        if t in found and sum(t in s for s in spam) >= BRAND_MIN_HITS \
-                and not any(t in texts[j] for j in article if j != i):
-            out.append(i)
+    brands = [i for t in filter(joined.__contains__, where) if sum(t in s for s in spam) >= BRAND_MIN_HITS
+              for i in where[t] if not any(t in texts[j] for j in article if j != i)]
+    out += sorted(brands)
     labels[out] = SPAM
     return out
 
