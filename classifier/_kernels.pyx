@@ -623,17 +623,34 @@ def keyword_hits(list found, const int64_t[::1] category, const int64_t[::1] ss,
     return pid_a[:kept], start_a[:kept], end_a[:kept], cat_a[:kept]
 
 
-def decode_unsure(const double[:, ::1] emit, const int64_t[::1] top, const uint8_t[::1] sure,
-                  const double[:, ::1] trans, const double[::1] start):
-    """`segmenter.segment` for one page from its unsure paragraphs on: the windows (each run
-    of paragraphs not `sure`, widened by one anchor on each side, whose label `top` fixes),
-    decoded by `viterbi_windows`; returns the labels, `top` where no window reaches."""
-    cdef Py_ssize_t n = top.shape[0], i, j, w = 0
+def decode_page(const double[:, ::1] probs, double[:, ::1] emit, const double[:, ::1] trans,
+                const double[::1] start, double confident, double article_confident):
+    """`segmenter.segment` for one page, but for the emissions' logarithms (`emit`, changed
+    in place): each paragraph's top label (the first of equal probabilities), the sure ones
+    (top probability at least `confident`, spam, or article at least `article_confident`;
+    spam is neither moved nor invented: no other paragraph may emit it), then the windows
+    (each run of unsure paragraphs, widened by one anchor on each side, whose label `top`
+    fixes) decoded by `viterbi_windows`. Returns (labels, changed: label != top)."""
+    cdef Py_ssize_t n = probs.shape[0], k = probs.shape[1], i, j, w = 0
+    top_a = np.empty(n, dtype=np.int64)
+    sure_a = np.empty(n, dtype=np.uint8)
+    cdef int64_t[::1] top = top_a
+    cdef uint8_t[::1] sure = sure_a
     lo_a, hi_a, first_a, last_a = (np.empty(n, dtype=np.int64) for _ in range(4))
     begins_a = np.empty(n, dtype=np.uint8)
     cdef int64_t[::1] lo = lo_a, hi = hi_a, first = first_a, last = last_a
     cdef uint8_t[::1] begins = begins_a
     with nogil:
+        for i in range(n):
+            j = 0
+            for w in range(1, k):
+                if probs[i, w] > probs[i, j]:
+                    j = w
+            top[i] = j
+            sure[i] = probs[i, j] >= confident or j == k - 1 or probs[i, 0] >= article_confident
+            if j != k - 1:
+                emit[i, k - 1] = -INFINITY
+        w = 0
         i = 0
         while i < n:
             if sure[i]:
@@ -649,17 +666,17 @@ def decode_unsure(const double[:, ::1] emit, const int64_t[::1] top, const uint8
             begins[w] = lo[w] == 0
             w += 1
             i = j + 1
-    labels_a = np.array(top, dtype=np.int64)
+    labels_a = top_a.copy()
     if not w:
-        return labels_a
+        return labels_a, np.zeros(n, dtype=bool)
     path_a = viterbi_windows(emit, lo_a[:w], hi_a[:w], first_a[:w], last_a[:w], begins_a[:w], trans, start)
     cdef int64_t[::1] labels = labels_a, path = path_a
-    cdef Py_ssize_t at = 0, k
-    for k in range(w):
-        for i in range(lo[k], hi[k] + 1):
+    cdef Py_ssize_t at = 0, v
+    for v in range(w):
+        for i in range(lo[v], hi[v] + 1):
             labels[i] = path[at]
             at += 1
-    return labels_a
+    return labels_a, labels_a != top_a
 
 
 def page_scan(const Py_ssize_t[::1] codes, const uint8_t[::1] table):

@@ -117,17 +117,16 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
     The windows (a few dozen per page) are found in plain Python from the uncertain
     paragraphs."""
     n = len(probs)
+    if kernels.compiled is not None and page_starts is None and n:
+        emit = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
+        return Segmentation(*kernels.compiled.decode_page(probs, emit, weight * transitions, weight * start,
+                                                          confident, article_confident))
     top = probs.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
     if n == 0:
         return Segmentation(top, np.zeros(0, dtype=bool))
     # Spam wins (LABELING.md rule 1): the segmenter neither demotes nor invents spam.
     is_spam = top == SPAM
     sure = (probs.max(axis=1) >= confident) | is_spam | (probs[:, ARTICLE] >= article_confident)
-    if kernels.compiled is not None and page_starts is None:
-        emit = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
-        emit[~is_spam, SPAM] = -math.inf
-        labels = kernels.compiled.decode_unsure(emit, top, sure.view(np.uint8), weight * transitions, weight * start)
-        return Segmentation(labels, labels != top)
     labels = top.copy()
     unsure = (~sure).nonzero()[0].tolist()
     if unsure:
