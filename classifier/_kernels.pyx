@@ -35,6 +35,8 @@ def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::
     cdef Py_ssize_t nclass = bits.shape[1]
     cdef Py_ssize_t i, j, k, a, b, o, t, at, total = 0
     cdef int orders = 0
+    if max_order > 3:
+        raise ValueError("n-grams of order at most 3")
     for o in range(1, max_order + 1):
         if o <= size:
             orders = o

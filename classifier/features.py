@@ -1,4 +1,4 @@
-"""Paragraph features, computed a page at a time with numpy.
+"""Paragraph features, computed a page at a time with numpy, or by the compiled kernels (`kernels`).
 
 Three kinds, all from the paragraphs' stripped text:
 
