@@ -5,11 +5,14 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from classifier import kernels
 from classifier.features import batches
 from classifier.labeled import read_labeled
 from conftest import ROOT
+from test_properties import LINES
 
 if kernels.compiled is None:
     reason = ("the compiled kernels are not built in this checkout (pip install -e . builds them where a C "
@@ -102,3 +105,16 @@ def test_page_rule_candidates_match_numpy(cleaner):
         for x, y in zip(fast, slow):  # bool arrays byte for byte: a byte 2 is True but 2 & 1 is not
             assert x.dtype == y.dtype and np.array_equal(x.view(np.uint8) if x.dtype == bool else x,
                                                          y.view(np.uint8) if y.dtype == bool else y), text[:40]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.one_of(LINES, st.text()))
+def test_kernels_match_numpy_on_generated_pages(cleaner, text):
+    fast, fast_batches, fast_scores = _run(cleaner, text, kernels.compiled)
+    slow, slow_batches, slow_scores = _run(cleaner, text, None)
+    assert [p.to_dict() for p in fast.paragraphs] == [p.to_dict() for p in slow.paragraphs]
+    for a, b in zip(fast_batches, slow_batches):
+        for name in BATCH_FIELDS:
+            assert np.array_equal(np.asarray(getattr(a, name)), np.asarray(getattr(b, name))), name
+    if fast_scores is not None:
+        assert np.array_equal(fast_scores, slow_scores)
