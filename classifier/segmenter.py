@@ -550,8 +550,10 @@ def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.
     per paragraph, see `time_candidates`) may limit the paragraphs tested for a header.
     Returns (whether the page is a thread, the indexes made article)."""
     n = len(labels)
-    tested = [i for i in (range(n) if timed is None else (timed & (sizes <= HEADER_SPAN)).nonzero()[0].tolist())
-              if labels[i] != SPAM]
+    tested = (labels != SPAM) if timed is None else (timed & (sizes <= HEADER_SPAN) & (labels != SPAM))
+    tested = tested.nonzero()[0].tolist()
+    if len(tested) < THREAD_MIN_HEADERS:  # each header is one of them
+        return False, []
     article = np.where(labels == ARTICLE, sizes, 0)
     # The marked header is at or after the first tested paragraph with a post mark: when even
     # that one has half of the article before it, the page is no thread (and most pages stop
@@ -672,10 +674,19 @@ def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nd
 
 
 def _runs(flags: np.ndarray, min_length: int) -> list[tuple[int, int]]:
-    """(start, stop) of the runs of True at least `min_length` long."""
-    edges = np.diff(np.concatenate(([0], flags.view(np.int8), [0])))
-    return [(a, z) for a, z in zip((edges == 1).nonzero()[0].tolist(), (edges == -1).nonzero()[0].tolist())
-            if z - a >= min_length]
+    """(start, stop) of the runs of True at least `min_length` long (from the few True
+    indexes, in plain Python)."""
+    out: list[tuple[int, int]] = []
+    start = stop = -1
+    for i in flags.nonzero()[0].tolist():
+        if i != stop:
+            if stop - start >= min_length:
+                out.append((start, stop))
+            start = i
+        stop = i + 1
+    if stop - start >= min_length:
+        out.append((start, stop))
+    return out
 
 
 def code_blocks(text_of: Callable[[int], str], labels: np.ndarray,
