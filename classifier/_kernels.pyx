@@ -711,3 +711,31 @@ def page_scan(const Py_ssize_t[::1] codes, const uint8_t[::1] table):
                     k += 1
                 prev = cls
     return at_a, bool(seen & 4), rare
+
+
+def mojibake_counts(const Py_ssize_t[::1] codes, const uint8_t[::1] classes, int rare_class, int common_class,
+                    int min_rare, double min_share):
+    """`repair.mojibake_report`'s counts in one pass (`classes`: `repair.char_classes`, clipped
+    to its last entry): (rare characters, common characters, the (start, end) of each line,
+    between newlines, holding at least `min_rare` rare characters that make `min_share` of its
+    rare and common ones)."""
+    cdef Py_ssize_t size = codes.shape[0], last = classes.shape[0] - 1, i, c, start = 0
+    cdef int64_t rare = 0, common = 0, line_rare = 0, line_common = 0
+    cdef uint8_t cls
+    spans = []
+    for i in range(size + 1):
+        c = codes[i] if i < size else 10
+        if c == 10:
+            if line_rare >= min_rare and line_rare >= min_share * (line_rare + line_common):
+                spans.append((start, i))
+            rare += line_rare
+            common += line_common
+            line_rare = line_common = 0
+            start = i + 1
+            continue
+        cls = classes[c if c < last else last]
+        if cls == rare_class:
+            line_rare += 1
+        elif cls == common_class:
+            line_common += 1
+    return rare, common, spans

@@ -56,6 +56,16 @@ class _Scan:
     toned: bool
     rare: int | None
 
+    def mojibake_counts(self, codes: np.ndarray) -> tuple | None:
+        """`repair.mojibake_report`'s counts by `_kernels.mojibake_counts` (none to make on a page
+        without a rare character), or None: the report counts them."""
+        if kernels.compiled is None:
+            return None
+        if not self.rare:
+            return 0, 0, []
+        return kernels.compiled.mojibake_counts(codes, repair.char_classes(), repair.RARE, repair.COMMON,
+                                                repair.MIN_RARE_CHARS, repair.MIN_RARE_SHARE)
+
     @classmethod
     def of(cls, text: str, codes: np.ndarray) -> "_Scan":
         if kernels.compiled is not None:
@@ -382,7 +392,7 @@ class Cleaner:
         """Repaired paragraph texts (or None when nothing changed) and per-paragraph notes."""
         o = self.options
         pinyin = o.repair_pinyin and ("(" in text or "（" in text) and scan.toned
-        moji = o.repair_mojibake and repair.mojibake_status(text, codes, scan.rare) != repair.OK
+        moji = o.repair_mojibake and repair.mojibake_status(text, codes, scan.mojibake_counts(codes)) != repair.OK
         if not (pinyin or moji):
             return None, {}, []
         texts = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]

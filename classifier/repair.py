@@ -197,28 +197,33 @@ def _candidate_lines(text: str, rare_at: list[int], cls: np.ndarray) -> list[str
     return out
 
 
-def mojibake_report(text: str, codes: np.ndarray | None = None, rare: int | None = None) -> dict:
+def mojibake_report(text: str, codes: np.ndarray | None = None, counts: tuple | None = None) -> dict:
     """Why `mojibake_status` says what it says: status plus the evidence, as data.
 
     Keys: status, rare (rare characters), common, rare_share, utf8_coverage (None when not
     computed), replacement (U+FFFD count), lines (suspect lines, when only some lines of a
     multi-line text are mojibake). `codes` may pass the text's code points when already
-    computed, and `rare` the count of rare characters (0 skips the lookup).
+    computed, and `counts` what `_kernels.mojibake_counts` gives for them (rare, common, the
+    spans of the candidate lines).
     """
     report = {"status": OK, "rare": 0, "common": 0, "rare_share": 0.0, "utf8_coverage": None,
               "replacement": 0, "lines": []}
     if text.isascii():
         return report
     report["replacement"] = text.count("\ufffd")
+    rare = common = 0
+    if counts is not None:
+        rare, common, spans = counts
+        candidates = lambda: [text[a:z] for a, z in spans]  # noqa: E731
     # Normal lines have no rare character: one regex scan and done. A page's code points
     # (most pages hold a few rare characters) are classified at once instead.
-    if rare == 0 or (codes is None and not rare_char_re().search(text)):
-        cls = is_rare = None
-    else:
+    elif codes is not None or rare_char_re().search(text):
         cls = _classes(_codes(text) if codes is None else codes)
         is_rare = cls == RARE
-    if cls is not None and is_rare.any():
-        rare, common = int(np.count_nonzero(is_rare)), int(np.count_nonzero(cls == COMMON))
+        if is_rare.any():
+            rare, common = int(np.count_nonzero(is_rare)), int(np.count_nonzero(cls == COMMON))
+            candidates = lambda: _candidate_lines(text, is_rare.nonzero()[0].tolist(), cls)  # noqa: E731
+    if rare:
         share = rare / max(rare + common, 1)
         report.update(rare=rare, common=common, rare_share=round(share, 3))
         if rare >= MIN_RARE_CHARS and share >= MIN_RARE_SHARE:
@@ -228,9 +233,7 @@ def mojibake_report(text: str, codes: np.ndarray | None = None, rare: int | None
                 report["status"] = UTF8_AS_GBK
                 return report
         if rare >= MIN_RARE_CHARS and "\n" in text:
-            rare_at = is_rare.nonzero()[0].tolist()
-            report["lines"] = [line for line in _candidate_lines(text, rare_at, cls)
-                               if _looks_utf8_as_gbk(line, *rare_counts(line))]
+            report["lines"] = [line for line in candidates() if _looks_utf8_as_gbk(line, *rare_counts(line))]
             if report["lines"]:
                 report["status"] = UTF8_AS_GBK
                 return report
@@ -239,7 +242,7 @@ def mojibake_report(text: str, codes: np.ndarray | None = None, rare: int | None
     return report
 
 
-def mojibake_status(text: str, codes: np.ndarray | None = None, rare: int | None = None) -> str:
+def mojibake_status(text: str, codes: np.ndarray | None = None, counts: tuple | None = None) -> str:
     """'ok', 'utf8_as_gbk' or 'replacement'.
 
     'utf8_as_gbk': UTF-8 bytes decoded as GBK/GB18030 (runs of rare CJK such as '鏁板瓧鏀垮簻',
@@ -248,10 +251,10 @@ def mojibake_status(text: str, codes: np.ndarray | None = None, rare: int | None
     encoded back to GB18030 is MIN_UTF8_COVERAGE valid UTF-8. 'replacement': at least
     MIN_REPLACEMENT_CHARS U+FFFD (e.g. GBK bytes decoded as UTF-8 with errors='replace').
     Cheap on normal text: one table lookup per character; the byte check runs only on suspects.
-    `codes` may pass the text's code points when already computed, `rare` the count of rare
-    characters (see `mojibake_report`).
+    `codes` may pass the text's code points when already computed, and `counts` their counts
+    (see `mojibake_report`).
     """
-    return mojibake_report(text, codes, rare)["status"]
+    return mojibake_report(text, codes, counts)["status"]
 
 
 def _round_trip(text: str) -> str | None:

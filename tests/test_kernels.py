@@ -86,6 +86,8 @@ def test_page_rule_candidates_match_numpy(cleaner):
         lengths = page_candidates(codes, starts, ends).lengths
         assert lengths.tolist() == [len(text[a:z].strip()) for a, z in zip(starts.tolist(), ends.tolist())]
         scan = _Scan.of(text, codes)
+        counted, plain = (repair.mojibake_report(text, codes, c) for c in (scan.mojibake_counts(codes), None))
+        assert (counted["status"], counted["lines"]) == (plain["status"], plain["lines"]), text[:40]
         rare = np.count_nonzero(repair.char_classes().take(codes, mode="clip") == repair.RARE)
         toned = bool(_TONED.take(codes, mode="clip").any())
         return [starts, ends, scan.heads, np.array([scan.rare in (None, rare), scan.toned in (toned, False)])] + list(
@@ -93,6 +95,7 @@ def test_page_rule_candidates_match_numpy(cleaner):
 
     texts = _texts(_shared.available()) + ["x\r\ny\u2028z\x0bw\x1c v\x85 \n\u3000\n", "3 天前\n12 :30\n刚刚\n前 3",
                                           "鏁板瓧鏀垮簻 (shù) 数字\n正文。- 上一篇：标题",
+                                          "本地新闻正文第一行，写的是市里的消息。\n" * 12 + "浜哄伐鏅鸿兘鏂伴椈锛屽彂甯冧細\n结尾。",
                                           "  ３、一项\n\u3000# 注释\n> 引用 ** x\n\x85 12、\u2003旺财 \n\n"]
     for text in texts:
         saved = kernels.compiled
