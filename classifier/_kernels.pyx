@@ -683,10 +683,9 @@ def decode_page(const double[:, ::1] probs, double[:, ::1] emit, const double[:,
 
 def page_scan(const Py_ssize_t[::1] codes, const uint8_t[::1] table):
     """What the cleaner's repairs look for, in one pass (`table` bits, clipped to its last
-    entry: 1 may open a glued marker, 2 may be its second character, 4 a toned pinyin vowel,
-    8 a rare character of mojibake): (the places where a 1 is followed by a 2, whether a 4
-    occurs, how many 8s)."""
-    cdef Py_ssize_t size = codes.shape[0], last = table.shape[0] - 1, i, c, heads = 0, rare = 0
+    entry: 1 may open a glued marker, 2 may be its second character, 4 a toned pinyin vowel):
+    (the places where a 1 is followed by a 2, whether a 4 occurs)."""
+    cdef Py_ssize_t size = codes.shape[0], last = table.shape[0] - 1, i, c, heads = 0
     cdef uint8_t cls, prev = 0, seen = 0
     with nogil:
         for i in range(size):
@@ -694,7 +693,6 @@ def page_scan(const Py_ssize_t[::1] codes, const uint8_t[::1] table):
             cls = table[c if c < last else last]
             if (prev & 1) and (cls & 2):
                 heads += 1
-            rare += (cls >> 3) & 1
             seen |= cls
             prev = cls
     at_a = np.empty(heads, dtype=np.int64)
@@ -710,7 +708,7 @@ def page_scan(const Py_ssize_t[::1] codes, const uint8_t[::1] table):
                     at[k] = i - 1
                     k += 1
                 prev = cls
-    return at_a, bool(seen & 4), rare
+    return at_a, bool(seen & 4)
 
 
 def mojibake_counts(const Py_ssize_t[::1] codes, const uint8_t[::1] classes, int rare_class, int common_class,

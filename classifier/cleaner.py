@@ -40,31 +40,17 @@ _GLUE_FIRST, _GLUE_SECOND = (char_set_table("".join(h[k] for h in repair.GLUE_MA
 @lru_cache(maxsize=1)
 def _scan_table() -> np.ndarray:
     """The character bits of `_kernels.page_scan` (see `_Scan`)."""
-    classes = repair.char_classes()  # its last slot (OTHER) takes every larger code point
-    rare = np.zeros(len(_TONED), dtype=np.uint8)
-    rare[:len(classes) - 1] = classes[:-1] == repair.RARE
-    return _GLUE_FIRST.view(np.uint8) | (_GLUE_SECOND.view(np.uint8) << 1) | (_TONED.view(np.uint8) << 2) | (rare << 3)
+    return _GLUE_FIRST.view(np.uint8) | (_GLUE_SECOND.view(np.uint8) << 1) | (_TONED.view(np.uint8) << 2)
 
 
 @dataclass
 class _Scan:
     """What the repairs look for in a page's code points: where a glued footer marker may
-    start (two consecutive characters of `repair.GLUE_MARKER_HEADS`), whether a toned pinyin
-    vowel occurs, and how many rare characters of mojibake (None: not counted)."""
+    start (two consecutive characters of `repair.GLUE_MARKER_HEADS`) and whether a toned
+    pinyin vowel occurs."""
 
     heads: np.ndarray
     toned: bool
-    rare: int | None
-
-    def mojibake_counts(self, codes: np.ndarray) -> tuple | None:
-        """`repair.mojibake_report`'s counts by `_kernels.mojibake_counts` (none to make on a page
-        without a rare character), or None: the report counts them."""
-        if kernels.compiled is None:
-            return None
-        if not self.rare:
-            return 0, 0, []
-        return kernels.compiled.mojibake_counts(codes, repair.char_classes(), repair.RARE, repair.COMMON,
-                                                repair.MIN_RARE_CHARS, repair.MIN_RARE_SHARE)
 
     @classmethod
     def of(cls, text: str, codes: np.ndarray) -> "_Scan":
@@ -72,7 +58,16 @@ class _Scan:
             return cls(*kernels.compiled.page_scan(codes, _scan_table()))
         heads = (_GLUE_FIRST.take(codes[:-1], mode="clip") & _GLUE_SECOND.take(codes[1:], mode="clip")).nonzero()[0]
         toned = ("(" in text or "（" in text) and bool(_TONED.take(codes, mode="clip").any())
-        return cls(heads, toned, None)
+        return cls(heads, toned)
+
+
+def _mojibake_counts(codes: np.ndarray) -> tuple | None:
+    """`repair.mojibake_report`'s counts by `_kernels.mojibake_counts`, or None: the report
+    counts them."""
+    if kernels.compiled is None:
+        return None
+    return kernels.compiled.mojibake_counts(codes, repair.char_classes(), repair.RARE, repair.COMMON,
+                                            repair.MIN_RARE_CHARS, repair.MIN_RARE_SHARE)
 
 
 def default_model_path() -> Path:
@@ -392,7 +387,7 @@ class Cleaner:
         """Repaired paragraph texts (or None when nothing changed) and per-paragraph notes."""
         o = self.options
         pinyin = o.repair_pinyin and ("(" in text or "（" in text) and scan.toned
-        moji = o.repair_mojibake and repair.mojibake_status(text, codes, scan.mojibake_counts(codes)) != repair.OK
+        moji = o.repair_mojibake and repair.mojibake_status(text, codes, _mojibake_counts(codes)) != repair.OK
         if not (pinyin or moji):
             return None, {}, []
         texts = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]

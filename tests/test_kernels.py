@@ -77,7 +77,7 @@ def test_page_rule_candidates_match_numpy(cleaner):
     from classifier.normalize import codes_of
     from classifier.paragraphs import paragraph_bounds
     from classifier import repair
-    from classifier.cleaner import _TONED, _Scan
+    from classifier.cleaner import _TONED, _mojibake_counts, _Scan
     from classifier.segmenter import page_candidates
 
     def masks(text):
@@ -86,12 +86,13 @@ def test_page_rule_candidates_match_numpy(cleaner):
         lengths = page_candidates(codes, starts, ends).lengths
         assert lengths.tolist() == [len(text[a:z].strip()) for a, z in zip(starts.tolist(), ends.tolist())]
         scan = _Scan.of(text, codes)
-        counted, plain = (repair.mojibake_report(text, codes, c) for c in (scan.mojibake_counts(codes), None))
+        counts = _mojibake_counts(codes)
+        counted, plain = (repair.mojibake_report(text, codes, c) for c in (counts, None))
         assert (counted["status"], counted["lines"]) == (plain["status"], plain["lines"]), text[:40]
         rare = np.count_nonzero(repair.char_classes().take(codes, mode="clip") == repair.RARE)
         toned = bool(_TONED.take(codes, mode="clip").any())
-        return [starts, ends, scan.heads, np.array([scan.rare in (None, rare), scan.toned in (toned, False)])] + list(
-            page_candidates(codes, starts, ends))
+        checks = [counts is None or counts[0] == rare, scan.toned in (toned, False)]
+        return [starts, ends, scan.heads, np.array(checks)] + list(page_candidates(codes, starts, ends))
 
     texts = _texts(_shared.available()) + ["x\r\ny\u2028z\x0bw\x1c v\x85 \n\u3000\n", "3 天前\n12 :30\n刚刚\n前 3",
                                           "鏁板瓧鏀垮簻 (shù) 数字\n正文。- 上一篇：标题",
