@@ -21,11 +21,14 @@ def space_codes() -> np.ndarray:
     return np.array([cp for cp in range(0x3001) if chr(cp).isspace()], dtype=np.int64)
 
 
+@lru_cache(maxsize=32)
 def char_set_table(chars: str) -> np.ndarray:
     """True for the code points of `chars`, per code point, with one slot past the table
-    (False) that ``take(codes, mode="clip")`` gives every larger code point."""
+    (False) that ``take(codes, mode="clip")`` gives every larger code point. Built once per
+    character set and shared, so read-only."""
     table = np.zeros(LUT_SIZE + 1, dtype=bool)
     table[[ord(c) for c in chars]] = True
+    table.flags.writeable = False
     return table
 
 

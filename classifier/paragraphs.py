@@ -191,22 +191,15 @@ def _join_wrapped(text: str, starts: np.ndarray, ends: np.ndarray, candidates: n
     return starts[keep], ends[keep]
 
 
-@lru_cache(maxsize=1)
-def _seam_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Whether a code point may start / end a line at an inline seam (last entry: past the table)."""
-    return char_set_table(_CONTINUES + "["), char_set_table(_OPENS)
-
-
 def _seam_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Lines that may hold an inline-split seam: those starting with a continuation mark or
     a citation bracket, or ending with an opening mark (a cheap test run in numpy; the exact
     one is `_seam`)."""
     if len(starts) < 2:
         return np.zeros(0, dtype=np.int64)
-    begins_table, closes_table = _seam_tables()
-    begins = begins_table.take(codes[starts], mode="clip")
+    begins = char_set_table(_CONTINUES + "[").take(codes[starts], mode="clip")  # may start / end a line at a seam
     begins[0] = False
-    closes = closes_table.take(codes[ends - 1], mode="clip")
+    closes = char_set_table(_OPENS).take(codes[ends - 1], mode="clip")
     closes[-1] = False
     return (begins | closes).nonzero()[0]
 

@@ -118,9 +118,8 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
     paragraphs."""
     n = len(probs)
     if kernels.compiled is not None and page_starts is None and n:
-        emit = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
-        return Segmentation(*kernels.compiled.decode_page(probs, emit, weight * transitions, weight * start,
-                                                          confident, article_confident))
+        return Segmentation(*kernels.compiled.decode_page(probs, _emissions(probs, priors), weight * transitions,
+                                                          weight * start, confident, article_confident))
     top = probs.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
     if n == 0:
         return Segmentation(top, np.zeros(0, dtype=bool))
@@ -153,7 +152,7 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
             last.append(top_of[b] if b > run_hi else -1)
             begins.append(a == page_lo[p])
             i = j + 1
-        emit = np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
+        emit = _emissions(probs, priors)
         emit[~is_spam, SPAM] = -math.inf
         covered = [i for a, b in zip(lo, hi) for i in range(a, b + 1)]
         if kernels.compiled is not None:
@@ -163,6 +162,11 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
         else:
             labels[covered] = _viterbi_windows(emit, lo, hi, first, last, weight * transitions, weight * start, begins)
     return Segmentation(labels, labels != top)
+
+
+def _emissions(probs: np.ndarray, priors: np.ndarray) -> np.ndarray:
+    """Scaled likelihoods: log p(label|paragraph) - log p(label)."""
+    return np.log(np.maximum(probs, 1e-9)) - np.log(np.maximum(priors, 1e-9))
 
 
 BRAND_MAX_CHARS = 12   # only short paragraphs (a site name, a channel) inherit spam from their text
@@ -221,12 +225,6 @@ def propagate_spam(texts: Sequence[str], labels: np.ndarray, lengths: np.ndarray
     return out
 
 
-@lru_cache(maxsize=16)
-def _char_table(chars: str) -> np.ndarray:
-    """`char_set_table`, built once per character set (the page rules' candidate tests)."""
-    return char_set_table(chars)
-
-
 # A heading that opens a list of related items ("相关新闻", "猜你喜欢", "你可能還想看").
 _RELATED_HEADING_RE = re.compile(
     r"\s*[•·]?\s*(?:相[关關](?:新[闻聞]|[阅閱][读讀]|文章|推荐|推薦|资讯|資訊|[报報]道|内容)|推[荐薦](?:[阅閱][读讀]|文章|内容)"
@@ -235,8 +233,6 @@ _RELATED_HEADING_RE = re.compile(
 RELATED_HEADING_CHARS = 16   # longer paragraphs are not taken for such a heading
 RELATED_MIN_ARTICLE = 100    # characters of article the heading must follow (not a sidebar above it)
 RELATED_SECTION_CHARS = 60   # an article paragraph this long right after the heading: a section of the text
-
-
 RELATED_LEADS = "相推延猜你大热熱精更其为為"  # every heading holds one (`holding`): the first characters of the words
 
 
@@ -278,7 +274,8 @@ def numbered_lists(text_of: Callable[[int], str], labels: np.ndarray, marked: np
     details: a price, a phone number, a note); the last item gets the median item's length. Lists of one-line items are left
     to the classifier (steps are article already; ranking lists are navigation), and a
     list whose lines hold a date alone is a list of links with their dates. `marked` (bool
-    per paragraph: holds one of ITEM_MARKS, see `holding`) may limit the paragraphs tested."""
+    per paragraph: opens with a digit and holds one of ITEM_MARKS, see `page_candidates`)
+    may limit the paragraphs tested."""
     tested = range(len(labels)) if marked is None else marked.nonzero()[0].tolist()
     items = [(i, int(m.group(1))) for i in tested if (m := _ITEM_RE.match(text_of(i)))]
     out: list[int] = []
@@ -335,7 +332,7 @@ def marked_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -
     most article paragraphs are indented, and testing them all cost 4% of `clean`)."""
     if not len(codes):
         return np.zeros(len(starts), dtype=bool)
-    first, last = _char_table("广赞S"), _char_table("】]>»细情文多")
+    first, last = char_set_table("广赞S"), char_set_table("】]>»细情文多")
     return first.take(codes[starts], mode="clip") | last.take(codes[ends - 1], mode="clip")
 
 
@@ -382,7 +379,7 @@ def holding(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: str)
     page's code points): the candidates a page rule then tests with its regex."""
     if not len(codes):
         return np.zeros(len(starts), dtype=bool)
-    total = np.concatenate(([0], _char_table(chars).take(codes, mode="clip").cumsum()))
+    total = np.concatenate(([0], char_set_table(chars).take(codes, mode="clip").cumsum()))
     return total[ends] > total[starts]
 
 
@@ -405,9 +402,9 @@ def page_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
     if not len(codes):
         none = np.zeros(len(starts), dtype=bool)
         return Candidates(none, none, none, none, np.zeros(len(starts), dtype=np.int64))
-    first, last = _visible_bounds(codes, starts, ends)
-    digit = _char_table(_decimals()).take(codes[np.minimum(first, len(codes) - 1)], mode="clip") & (first < last)
-    return Candidates(time_candidates(codes, starts, ends), maybe_code(codes, starts, ends),
+    bounds = first, last = _visible_bounds(codes, starts, ends)
+    digit = char_set_table(_decimals()).take(codes[np.minimum(first, len(codes) - 1)], mode="clip") & (first < last)
+    return Candidates(time_candidates(codes, starts, ends), maybe_code(codes, starts, ends, bounds),
                       holding(codes, starts, ends, ITEM_MARKS) & digit, holding(codes, starts, ends, RELATED_LEADS),
                       last - first)
 
@@ -427,7 +424,7 @@ def _decimals() -> str:
 def _visible_bounds(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each paragraph's text without the whitespace around it starts and ends (equal
     for a blank paragraph)."""
-    solid = (~_char_table(_whitespace()).take(codes, mode="clip")).nonzero()[0]
+    solid = (~char_set_table(_whitespace()).take(codes, mode="clip")).nonzero()[0]
     a, z = solid.searchsorted(starts), solid.searchsorted(ends)  # the paragraph's solid characters: a..z-1
     filled = z > a
     first = np.where(filled, solid[np.minimum(a, len(solid) - 1)] if len(solid) else 0, starts)
@@ -447,7 +444,7 @@ def _rule_classes() -> np.ndarray:
     table |= (((code >> 20) & 0xFFFFF) > 0).astype(np.uint16) << 6  # 64 visible ASCII
     for bit, chars in ((7, _CODE_MARKS), (8, ITEM_MARKS), (9, RELATED_LEADS), (10, _whitespace()), (11, _decimals()),
                        (12, _CODE_OPENERS)):
-        table |= _char_table(chars).astype(np.uint16) << bit
+        table |= char_set_table(chars).astype(np.uint16) << bit
     return table
 
 
@@ -555,17 +552,18 @@ def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.
     if len(tested) < THREAD_MIN_HEADERS:  # each header is one of them
         return False, []
     article = np.where(labels == ARTICLE, sizes, 0)
+    total = article.sum()
     # The marked header is at or after the first tested paragraph with a post mark: when even
     # that one has half of the article before it, the page is no thread (and most pages stop
     # here, before the costly time pattern).
     first_mark = next((i for i in tested if _POST_MARK_RE.search(text_of(i))), None)
-    if first_mark is None or 2 * article[:first_mark].sum() > article.sum():
+    if first_mark is None or 2 * article[:first_mark].sum() > total:
         return False, []
     heads = [i for i in tested if post_header(text_of(i))]
     if len(heads) < THREAD_MIN_HEADERS:
         return False, []
     marked = next((h for h in heads if _POST_MARK_RE.search(text_of(h))), None)
-    if marked is None or 2 * article[:marked].sum() > article.sum():
+    if marked is None or 2 * article[:marked].sum() > total:
         return False, []
 
     def text_at(i: int) -> bool:
@@ -656,20 +654,21 @@ _CODE_MARKS = "*`]<"     # `code_like` needs one of these anywhere ("**", "`", "
 _CODE_OPENERS = "#/>"    # ... or one of these first ("# 注释", "// 注释", "## 标题", "> 引用"), or mostly ASCII
 
 
-def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+               bounds: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Paragraphs that may be code-like, for one table lookup and one cumulative sum over the
     page: at least 3/5 of their visible characters are ASCII, or they hold a mark of code or
     markdown (`_CODE_MARKS`), or open with one (`_CODE_OPENERS`: a comment, a heading, a quote;
     a superset of `code_like`, which then runs on runs of CODE_MIN_RUN of these only). The
     three counts are packed in 20 bits each: a longer text (the cleaner's page parts are
-    shorter) has every paragraph tested."""
+    shorter) has every paragraph tested. `bounds`: `_visible_bounds`, when already computed."""
     if len(codes) >= 1 << 20 or not len(codes):
         return np.full(len(starts), len(codes) > 0)
     total = np.concatenate(([0], _code_classes().take(codes, mode="clip").cumsum()))
     diff = total[ends] - total[starts]
     seen, asc, marks = diff & 0xFFFFF, (diff >> 20) & 0xFFFFF, diff >> 40
-    first, last = _visible_bounds(codes, starts, ends)
-    opens = _char_table(_CODE_OPENERS).take(codes[np.minimum(first, len(codes) - 1)], mode="clip") & (first < last)
+    first, last = _visible_bounds(codes, starts, ends) if bounds is None else bounds
+    opens = char_set_table(_CODE_OPENERS).take(codes[np.minimum(first, len(codes) - 1)], mode="clip") & (first < last)
     return (5 * asc >= 3 * seen) | (marks > 0) | opens
 
 
