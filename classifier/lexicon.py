@@ -1,7 +1,13 @@
 """Keyword lexicons by category, matched with Aho-Corasick over folded page text.
 
-The hand-written lists live in ``lexicons/<category>.txt``; a trained model adds mined
-keywords (``model.keywords``) and users may add their own (``word<TAB>category`` files).
+The hand-written lists live in ``lexicons/<name>.txt``; each list feeds one feature category
+(`LEXICON_CATEGORY`), so the model's keyword columns stay ``kw_<category>``. The spam lists
+also carry a finer *kind* (`SPAM_KINDS`): ``betting`` (casino and sports-betting brands and
+their come-ons) and ``lottery`` (Mark Six tip-site and fast-lottery jargon) both count as
+``gambling``, ``adult`` as ``adult``, ``seo`` (keyword-stuffing and doorway strings) as
+``spam``. `spam_kind_hits` tells which kinds of spam terms a text holds, for page verdicts.
+A trained model adds mined keywords (``model.keywords``) and users may add their own
+(``word<TAB>category`` files).
 """
 from __future__ import annotations
 
@@ -18,18 +24,77 @@ import numpy as np
 from .normalize import LUT_SIZE, fold
 
 CATEGORIES = ("gambling", "adult", "spam", "navigation", "ad", "article")
-LEXICON_FILES = ("gambling", "adult", "navigation", "ad")  # hand-written lists in lexicons/; mined ones fill the rest
+# hand-written lists in lexicons/ and the feature category each feeds; mined keywords fill the rest
+LEXICON_CATEGORY = {"betting": "gambling", "lottery": "gambling", "adult": "adult", "seo": "spam",
+                    "navigation": "navigation", "ad": "ad"}
+LEXICON_FILES = tuple(LEXICON_CATEGORY)
+SPAM_KINDS = ("betting", "lottery", "adult", "seo")  # the spam lists, each its own kind
 
 
 def _read_list(text: str) -> list[str]:
     return [w.strip() for w in text.splitlines() if w.strip() and not w.lstrip().startswith("#")]
 
 
+@lru_cache(maxsize=None)
+def lexicon_list(name: str) -> tuple[str, ...]:
+    """The entries of the hand-written list ``lexicons/<name>.txt``, as written."""
+    base = resources.files("classifier") / "lexicons"
+    return tuple(_read_list((base / f"{name}.txt").read_text("utf-8")))
+
+
 @lru_cache(maxsize=1)
 def builtin_keywords() -> tuple[tuple[str, str], ...]:
     """(word, category) pairs of the hand-written lexicons shipped with the package."""
-    base = resources.files("classifier") / "lexicons"
-    return tuple((w, cat) for cat in LEXICON_FILES for w in _read_list((base / f"{cat}.txt").read_text("utf-8")))
+    return tuple((w, LEXICON_CATEGORY[name]) for name in LEXICON_FILES for w in lexicon_list(name))
+
+
+class KindMatcher:
+    """Finds the terms of the spam lists by kind in a text: per kind, the leftmost-longest
+    non-overlapping matches on the folded text (so ``澳门新葡京`` is one hit, not three).
+    Folding keeps a text's length, so the spans index the original text."""
+
+    def __init__(self, terms: dict[str, Iterable[str]]):
+        self.kinds = tuple(terms)
+        self._entries: dict[str, list[str]] = {}
+        self._automata = {}
+        for kind, words in terms.items():
+            entries = list(dict.fromkeys(k for k in (fold(w) for w in words) if k.strip()))
+            self._entries[kind] = entries
+            self._automata[kind] = ahocorasick_rs.AhoCorasick(
+                entries, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST) if entries else None
+
+    def spans(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, kind, folded lexicon entry) of every hit, by start then kind order."""
+        folded = fold(text)
+        out = []
+        for kind in self.kinds:
+            ac = self._automata[kind]
+            if ac is not None:
+                entries = self._entries[kind]
+                out.extend((s, e, kind, entries[i]) for i, s, e in ac.find_matches_as_indexes(folded))
+        out.sort(key=lambda h: (h[0], self.kinds.index(h[2])))
+        return out
+
+    def hits(self, text: str) -> dict[str, list[str]]:
+        """kind -> the hit terms as the text writes them, in text order; only kinds with hits."""
+        out: dict[str, list[str]] = {}
+        for s, e, kind, _ in self.spans(text):
+            out.setdefault(kind, []).append(text[s:e])
+        return out
+
+
+@lru_cache(maxsize=1)
+def spam_kind_matcher() -> KindMatcher:
+    """The `KindMatcher` of the shipped spam lists (`SPAM_KINDS`)."""
+    return KindMatcher({kind: lexicon_list(kind) for kind in SPAM_KINDS})
+
+
+def spam_kind_hits(text: str) -> dict[str, list[str]]:
+    """Which kinds of spam terms `text` holds: ``{kind: [term as written, ...]}`` for the kinds
+    of `SPAM_KINDS` with at least one hit (leftmost-longest, non-overlapping, in text order).
+    E.g. ``spam_kind_hits("必威体育app下载 六合彩特码")`` ->
+    ``{"betting": ["必威体育app下载"], "lottery": ["六合彩", "特码"]}``."""
+    return spam_kind_matcher().hits(text)
 
 
 @dataclass
