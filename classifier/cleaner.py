@@ -20,12 +20,12 @@ import numpy as np
 
 from . import kernels, repair
 from .features import CHUNK_CHARS, batches, page_of
-from .model import LABELS, NAVIGATION, SPAM, Model
+from .model import LABELS, SPAM, Model
 from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
-from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, code_blocks, cut_at_related_heading,
-                        drop_trailing_blocks, enclosed_prose, marked_candidates, marked_teasers_and_ads, numbered_lists,
-                        page_candidates, propagate_spam, rescue_empty, segment, thread_replies)
+from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, PageState, marked_candidates,
+                        page_candidates, run_page_rules, segment)
+from .verdict import PROMO, PageStats, Verdict, page_terms, stats_of, verdict
 
 MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
@@ -172,11 +172,13 @@ class Paragraph:
     calibrated probability) and `reason` are computed when first read.
     """
 
-    __slots__ = ("text", "label", "kept", "index", "start", "end", "_row", "_explainer", "_reason", "_local")
+    __slots__ = ("text", "label", "kept", "index", "start", "end", "kind", "_row", "_explainer", "_reason", "_local")
 
     def __init__(self, text: str, label: str, probs, kept: bool, index: int = 0, start: int = 0,
-                 end: int = 0, explainer: _Explainer | None = None, reason: str | None = None):
+                 end: int = 0, explainer: _Explainer | None = None, reason: str | None = None,
+                 kind: str | None = None):
         self.text, self.label, self.kept = text, label, kept
+        self.kind = kind  # a spam paragraph's kind: "promo" or "seo" (LABELING.md); None otherwise
         self.index, self.start, self.end = index, start, end
         self._row, self._explainer, self._reason = probs, explainer, reason
         self._local = index  # the paragraph's index in the part of the page its explainer knows
@@ -198,8 +200,11 @@ class Paragraph:
                 f"probs={self.probs}, text={self.text[:30]!r})")
 
     def to_dict(self) -> dict:
-        return {"index": self.index, "start": self.start, "end": self.end, "text": self.text,
-                "label": self.label, "probs": self.probs, "kept": self.kept, "reason": self.reason}
+        out = {"index": self.index, "start": self.start, "end": self.end, "text": self.text,
+               "label": self.label, "probs": self.probs, "kept": self.kept, "reason": self.reason}
+        if self.kind is not None:
+            out["kind"] = self.kind
+        return out
 
 
 _WRAP_RE = re.compile(rf"[ \t]*(?:\r\n|[{LINE_ENDS}])[ \t\u3000]*")
@@ -224,6 +229,9 @@ class Page:
         self._to_simplified = to_simplified
         self._paragraphs: list[Paragraph] | None = None
         self._parts: list[tuple[int, Page]] = []
+        self._kinds: dict[int, str] = {}        # spam paragraph -> "promo" | "seo"
+        self._stats: PageStats | None = None    # what the verdict reads (`verdict.stats_of`)
+        self._verdict: Verdict | None = None
 
     def _joined_paragraphs(self) -> list[Paragraph]:
         out: list[Paragraph] = []
@@ -240,7 +248,7 @@ class Page:
         if self._paragraphs is None:
             t, ex = self._text, self._explainer
             self._paragraphs = [
-                Paragraph(t[s:e], LABELS[lab], row, k, i, os, oe, ex)
+                Paragraph(t[s:e], LABELS[lab], row, k, i, os, oe, ex, kind=self._kinds.get(i))
                 for i, (s, e, os, oe, lab, row, k) in enumerate(zip(
                     self._starts.tolist(), self._ends.tolist(), *(a.tolist() for a in self._spans), self._labels.tolist(),
                     self._probs if self._probs is not None else [], self._kept.tolist()))]
@@ -263,6 +271,8 @@ class Page:
         page = cls(labels=np.concatenate([p._labels for _, p in parts]),
                    kept=np.concatenate([p._kept for _, p in parts]))
         page._parts = parts
+        stats = [p._stats for _, p in parts if p._stats is not None]
+        page._stats = sum(stats[1:], stats[0]) if stats else None
         return page
 
     @property
@@ -271,9 +281,27 @@ class Page:
         return {lab: int(c) for lab, c in zip(LABELS, counts)}
 
     @property
+    def verdict(self) -> Verdict:
+        """The page's spam verdict (`verdict.Verdict`): calibrated score, kind, form, reason."""
+        if self._verdict is None:
+            self._verdict = verdict(self._stats) if self._stats is not None else Verdict(0.0, reason="no paragraph")
+        return self._verdict
+
+    @property
+    def spam_score(self) -> float:
+        return self.verdict.score
+
+    @property
     def is_spam(self) -> bool:
-        """True when any paragraph is labeled spam: the page carries injected promotion."""
-        return bool(self.counts["spam"])
+        """The verdict: the page carries spam (its score is at least 0.5)."""
+        return self.verdict.is_spam
+
+    def to_dict(self, paragraphs: bool = True) -> dict:
+        """The page as JSON: its verdict, label counts and (by default) its paragraphs."""
+        out = {"verdict": self.verdict.to_dict(), "counts": self.counts}
+        if paragraphs:
+            out["paragraphs"] = [p.to_dict() for p in self.paragraphs]
+        return out
 
 
 def _whole(text: str) -> bool:
@@ -470,46 +498,38 @@ class Cleaner:
 
     def _finish(self, p: _Prepared, probs: np.ndarray, labels: np.ndarray, changed: np.ndarray, batch) -> Page:
         """A page from its paragraphs' probabilities and segmented labels (changed in place):
-        unreadable paragraphs become navigation, then the segmenter's page rules run in order
-        (numbered lists, related lists, marked teasers and ads, thread posts, trailing blocks,
-        code blocks, enclosed sentences, spam brands)."""
+        the page rules of `segmenter.PAGE_RULES` run in order, each noting what it changed in
+        the paragraphs' reasons; then every spam paragraph gets its kind (promo when it holds
+        a gambling, lottery or adult term or sits on such a site, else seo) and the page the
+        statistics its verdict reads (`verdict.stats_of`)."""
         notes = p.notes
-        if self.options.rescue_empty:
-            for i in rescue_empty(probs, labels).tolist():
-                notes.setdefault(i, []).append("segmenter: no article found, kept as part of the likeliest run")
-        if p.flagged:
-            labels[p.flagged] = NAVIGATION
         starts, ends, sizes = p.starts.tolist(), p.ends.tolist(), p.ends - p.starts
-        text_of = _Texts(p.text, starts, ends).__getitem__
-        marks = page_candidates(p.codes, p.starts, p.ends)
-        for i in numbered_lists(text_of, labels, marks.items):
-            notes.setdefault(i, []).append("segmenter: a line of a numbered list in the text")
-        heading, related = cut_at_related_heading(text_of, labels, sizes, marks.leads)
-        for i in related:
-            notes.setdefault(i, []).append(f"segmenter: in the list after the heading {text_of(heading).strip()!r}")
-        teasers, ads = marked_teasers_and_ads(text_of, labels, marked_candidates(p.codes, p.starts, p.ends))
-        for i in teasers:
-            notes.setdefault(i, []).append("segmenter: ends in a 'more' link, a teaser")
-        for i in ads:
-            notes.setdefault(i, []).append("segmenter: opens with an ad label")
-        thread, replies = thread_replies(text_of, labels, probs, sizes, marks.timed)
-        for i in replies:
-            notes.setdefault(i, []).append("segmenter: a post's text in a thread")
-        for i in drop_trailing_blocks(labels, sizes, text_of) if not thread else ():
-            notes.setdefault(i, []).append("segmenter: a small block after the main text (related or teaser)")
-        code, script = code_blocks(text_of, labels, marks.code)
-        for i in code:
-            notes.setdefault(i, []).append("segmenter: a line of a code block")
-        for i in script:
-            notes.setdefault(i, []).append("segmenter: the page's own script, left in the text")
-        for i in enclosed_prose(text_of, labels):
-            notes.setdefault(i, []).append("segmenter: a sentence between article paragraphs")
-        if (labels == SPAM).any():
-            for i in propagate_spam(_Texts(p.text, starts, ends), labels, marks.lengths):
-                notes.setdefault(i, []).append("segmenter: carries a brand found in spam paragraphs of the page")
+        texts = _Texts(p.text, starts, ends)
+        found: list = []
+
+        def hits() -> list:  # the spam lexicon's terms in the page, found once
+            if not found:
+                found.append(page_terms(p.text, p.codes, p.starts))
+            return found[0]
+        state = PageState(texts.__getitem__, texts, labels, probs, sizes, page_candidates(p.codes, p.starts, p.ends),
+                          marked_candidates(p.codes, p.starts, p.ends), hits, p.flagged, self.options.rescue_empty)
+        run_page_rules(state, notes)
+        stats, terms = stats_of(texts, labels, probs, sizes, hits(), state.site)
+        kinds: dict[int, str] = {}
+        for i in (labels == SPAM).nonzero()[0].tolist():
+            if i in terms:
+                words = ", ".join(dict.fromkeys(t.split(":", 1)[1] for t in terms[i][:3]))
+                kinds[i], note = "promo", f"kind promo: {words}"
+            elif state.site in PROMO:
+                kinds[i], note = "promo", "kind promo: on a whole spam site"
+            else:
+                kinds[i], note = "seo", "kind seo: no gambling, lottery or adult term"
+            notes.setdefault(i, []).append(note)
         explainer = _Explainer(self.model, p.text, p.starts, p.ends, batch, probs, labels, changed, notes)
-        return Page(p.text, p.starts, p.ends, p.spans, labels, probs, self._keep[labels], explainer,
+        page = Page(p.text, p.starts, p.ends, p.spans, labels, probs, self._keep[labels], explainer,
                     self.options.to_simplified)
+        page._kinds, page._stats = kinds, stats
+        return page
 
     def clean_many(self, texts: Iterable[str]) -> Iterator[Page]:
         """Clean pages, in order: the same pages as `clean` of each, faster. Consecutive

@@ -770,3 +770,124 @@ def rescue_empty(probs: np.ndarray, labels: np.ndarray) -> np.ndarray:
     run = run[(labels[run] == NAVIGATION) & (gain[run] > 0)]
     labels[run] = ARTICLE
     return run
+
+
+# Rule 4 of LABELING.md: a newspaper's original-title line ("原标题：…", "原题：…") is page
+# metadata, navigation, wherever the model put it.
+_ORIGINAL_TITLE_RE = re.compile(r"\s*[【\[]?\s*原[标標]?[题題]\s*[】\]]?\s*[:：]")
+ORIGINAL_TITLE_MAX_CHARS = 120  # a longer paragraph is text that opens with the words
+
+
+def original_titles(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+    """Article and ad paragraphs that are an original-title line ("原标题：…", "原题：…",
+    at most ORIGINAL_TITLE_MAX_CHARS characters), relabeled navigation in place."""
+    tested = ((labels == ARTICLE) | (labels == AD)) & (sizes <= ORIGINAL_TITLE_MAX_CHARS)
+    out = [i for i in tested.nonzero()[0].tolist() if "原" in (t := text_of(i)) and _ORIGINAL_TITLE_RE.match(t)]
+    labels[out] = NAVIGATION
+    return out
+
+
+# --- the page rules, in order ---------------------------------------------------------------
+
+@dataclass
+class PageState:
+    """What the page rules read and change: the page's paragraphs (`text_of`, `texts`), their
+    labels (changed in place), probabilities, sizes (characters) and candidate masks, and what
+    earlier rules found (`thread`, the spam-lexicon `hits`, the spam `site` kind, `facts`
+    that fill the rules' notes)."""
+
+    text_of: Callable[[int], str]
+    texts: Sequence[str]
+    labels: np.ndarray
+    probs: np.ndarray
+    sizes: np.ndarray
+    marks: Candidates
+    marked: np.ndarray | None           # `marked_candidates`
+    hits: Callable[[], list]            # (paragraph, kind, term) of the spam lexicon's terms, computed once when asked
+    flagged: Sequence[int] = ()         # unreadable paragraphs (mojibake the repairs could not fix)
+    rescue: bool = False                # run `rescue_empty` (Options.rescue_empty)
+    thread: bool = False
+    site: str | None = None
+    facts: dict = None
+
+    def __post_init__(self):
+        self.facts = {} if self.facts is None else self.facts
+
+
+class PageRule(NamedTuple):
+    """One page rule: `apply` changes the state's labels and returns one list of indexes per
+    note; each index gets that note (a format string over the state's facts) in its reason."""
+
+    name: str
+    apply: Callable[[PageState], Sequence[Sequence[int]]]
+    notes: tuple[str, ...]
+
+
+def _rescue(s: PageState):
+    return (rescue_empty(s.probs, s.labels).tolist() if s.rescue else [],)
+
+
+def _unreadable(s: PageState):
+    if len(s.flagged):
+        s.labels[list(s.flagged)] = NAVIGATION
+    return ()
+
+
+def _related(s: PageState):
+    heading, related = cut_at_related_heading(s.text_of, s.labels, s.sizes, s.marks.leads)
+    if heading >= 0:
+        s.facts["heading"] = s.text_of(heading).strip()
+    return (related,)
+
+
+def _thread(s: PageState):
+    s.thread, replies = thread_replies(s.text_of, s.labels, s.probs, s.sizes, s.marks.timed)
+    return (replies,)
+
+
+def _spam_brands(s: PageState):
+    return (propagate_spam(s.texts, s.labels, s.marks.lengths) if (s.labels == SPAM).any() else [],)
+
+
+def _spam_site(s: PageState):
+    if not (s.labels == SPAM).any():
+        return ([],)
+    from .verdict import SITE_NAMES, site_offering
+    s.site, out = site_offering(s.text_of, s.labels, s.sizes, s.hits())
+    if s.site:
+        s.facts["site"] = SITE_NAMES[s.site]
+    return (out,)
+
+
+# Every page rule, in the order the cleaner runs them after decoding (cf. jusText's revision
+# stage). Each rule sees the labels the previous ones left.
+PAGE_RULES: tuple[PageRule, ...] = (
+    PageRule("rescue_empty", _rescue, ("segmenter: no article found, kept as part of the likeliest run",)),
+    PageRule("unreadable", _unreadable, ()),  # the repairs' note says why
+    PageRule("numbered_lists", lambda s: (numbered_lists(s.text_of, s.labels, s.marks.items),),
+             ("segmenter: a line of a numbered list in the text",)),
+    PageRule("related_list", _related, ("segmenter: in the list after the heading {heading!r}",)),
+    PageRule("marked_teasers_and_ads", lambda s: marked_teasers_and_ads(s.text_of, s.labels, s.marked),
+             ("segmenter: ends in a 'more' link, a teaser", "segmenter: opens with an ad label")),
+    PageRule("thread_replies", _thread, ("segmenter: a post's text in a thread",)),
+    PageRule("trailing_blocks", lambda s: ([] if s.thread else drop_trailing_blocks(s.labels, s.sizes, s.text_of),),
+             ("segmenter: a small block after the main text (related or teaser)",)),
+    PageRule("code_blocks", lambda s: code_blocks(s.text_of, s.labels, s.marks.code),
+             ("segmenter: a line of a code block", "segmenter: the page's own script, left in the text")),
+    PageRule("enclosed_prose", lambda s: (enclosed_prose(s.text_of, s.labels),),
+             ("segmenter: a sentence between article paragraphs",)),
+    PageRule("original_title", lambda s: (original_titles(s.text_of, s.labels, s.sizes),),
+             ("segmenter: an original-title line, page metadata",)),
+    PageRule("spam_brands", _spam_brands, ("segmenter: carries a brand found in spam paragraphs of the page",)),
+    PageRule("spam_site", _spam_site, ("segmenter: part of the offering of a {site} (whole spam site)",)),
+)
+
+
+def run_page_rules(state: PageState, notes: dict[int, list[str]], rules: Sequence[PageRule] = PAGE_RULES) -> None:
+    """Run `rules` in order on the state; every paragraph a rule changes gets its note in `notes`."""
+    for rule in rules:
+        for note, indexes in zip(rule.notes, rule.apply(state)):
+            if len(indexes):
+                text = note.format(**state.facts) if "{" in note else note
+                for i in indexes:
+                    notes.setdefault(i, []).append(text)

@@ -1,0 +1,312 @@
+"""Page verdicts: is this page spam, of which kind, and is it a spam site or a page with
+injected spam?
+
+The paragraph model labels lines one by one; a verdict reads the whole page. `PageStats`
+sums what the verdict needs over a page's paragraphs (summable, so a page cleaned in parts
+gets one verdict): characters and lines in spam paragraphs, the summed p(spam), the spam
+lexicon's terms by kind (gambling, lottery, adult) in spam paragraphs and across the page,
+and repeated spam lines. `verdict` turns them into a `Verdict`: a calibrated score (a
+logistic regression over `FEATURES`; its coefficients `WEIGHTS` / `BIAS` are constants below,
+fitted by ``scripts/fit_verdict.py`` on held-out predictions for labeled/ and cc100 train
+pages), the kind, the form (``site``: the page is the offering; ``injected``: spam lines in
+an otherwise ordinary page; ``seo``), and a short reason.
+
+`site_offering` is the page rule of LABELING.md rule 6: when the page is a gambling,
+lottery or porn site, its offering paragraphs (titles, menus, tip tables, story text) are
+spam even when each looks harmless alone, while generic chrome (`chrome`) stays navigation.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from .model import AD, ARTICLE, NAVIGATION, SPAM
+
+KINDS = ("gambling", "lottery", "adult", "seo")   # a page's spam kind
+PROMO = ("gambling", "lottery", "adult")          # kinds that promote an operator: paragraph kind promo
+# lexicon kind -> page kind (the lexicon's spam lists, or the older matcher categories)
+_LEXICON_KIND = {"betting": "gambling", "gambling": "gambling", "lottery": "lottery", "adult": "adult"}
+# A few Mark Six tip-site terms, so that lottery sites are told from betting sites while the
+# lexicon has no lottery list of its own (common jargon, not copied text).
+_LOTTERY_TERMS = ("六合彩", "特码", "特碼", "平特", "三肖", "六肖", "一肖", "生肖", "心水", "开奖", "開獎", "玄机", "玄機",
+                  "码报", "碼報", "香港马会", "澳门彩", "澳門彩", "欲钱", "单双", "波色", "尾数", "平码", "三中三", "二中二")
+
+SITE_NAMES = {"gambling": "gambling site", "lottery": "lottery-tips site", "adult": "porn site", "seo": "seo doorway"}
+REASON_TERMS = 3
+
+# Rule 6 (`site_offering`): a page is a promo site when its spam is the offering.
+SITE_MIN_SPAM_LINES = 3     # spam paragraphs at least
+SITE_MIN_LINE_SHARE = 0.3   # ... at least this share of the content lines (article, ad, spam)
+SITE_MIN_CHAR_SHARE = 0.4   # ... and of the content characters
+SITE_MIN_PROMO_LINES = 2    # ... and at least this many spam lines carry a promo term
+SITE_MIN_PROMO_SHARE = 0.15  # ... or this share of them
+
+
+# --- the spam lexicon by kind -------------------------------------------------------------
+
+class _Kinds:
+    """Terms by page kind, found with one Aho-Corasick pass over the folded page."""
+
+    def __init__(self, terms: dict[str, list[str]]):
+        import ahocorasick_rs
+
+        from .normalize import fold
+        self.kinds, entries = [], []
+        for kind, words in terms.items():
+            for w in dict.fromkeys(k for k in (fold(w) for w in words) if k.strip()):
+                entries.append(w)
+                self.kinds.append(kind)
+        self._ac = ahocorasick_rs.AhoCorasick(entries, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST) \
+            if entries else None
+
+    def spans(self, folded: str) -> list[tuple[int, int, str]]:
+        if self._ac is None or not folded:
+            return []
+        kinds = self.kinds
+        return [(s, e, kinds[i]) for i, s, e in self._ac.find_matches_as_indexes(folded)]
+
+
+@lru_cache(maxsize=1)
+def kind_terms() -> _Kinds:
+    """The spam lexicon's terms by page kind: `lexicon.SPAM_KINDS` lists when the lexicon has
+    them (betting -> gambling, lottery, adult; its seo list is left to the model), else the
+    gambling and adult categories of the built-in keywords, plus `_LOTTERY_TERMS`."""
+    from . import lexicon
+    terms: dict[str, list[str]] = {k: [] for k in PROMO}
+    try:
+        for name in getattr(lexicon, "SPAM_KINDS", ()):
+            if name in _LEXICON_KIND:
+                terms[_LEXICON_KIND[name]] += list(lexicon.lexicon_list(name))
+    except (OSError, AttributeError):  # the lists are being rewritten: fall back to the categories
+        terms = {k: [] for k in PROMO}
+    if not any(terms.values()):
+        for word, cat in lexicon.builtin_keywords():
+            if cat in ("gambling", "adult"):
+                terms[cat].append(word)
+    terms["lottery"] += [t for t in _LOTTERY_TERMS if t not in terms["lottery"]]
+    # a term listed under two kinds counts for the first (gambling, lottery, adult)
+    seen: set[str] = set()
+    for kind in PROMO:
+        terms[kind] = [t for t in terms[kind] if not (t in seen or seen.add(t))]
+    return _Kinds(terms)
+
+
+def page_terms(text: str, codes: np.ndarray, starts: np.ndarray) -> list[tuple[int, str, str]]:
+    """(paragraph index, kind, term as written) of every spam-lexicon term in the page text
+    (one pass; `codes` its code points, `starts` its paragraphs' starts)."""
+    from .normalize import fold_codes
+    if not len(codes):
+        return []
+    folded = fold_codes(codes).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    spans = kind_terms().spans(folded)
+    if not spans:
+        return []
+    where = (np.searchsorted(starts, [s for s, _, _ in spans], side="right") - 1).tolist()
+    return [(i, kind, text[s:e]) for i, (s, e, kind) in zip(where, spans) if i >= 0]
+
+
+# --- generic chrome of a spam site (rule 6) ---------------------------------------------------
+
+# Lines of generic chrome that stay navigation on a spam site: home, pagination, login,
+# copyright and disclaimers, age warnings, contact and site-map links, dates, metadata fields,
+# stray symbols and numbers.
+_CHROME_RE = re.compile(
+    r"首[页頁]|主[页頁]|返回|登[录錄入]|[注註]冊|注册|[上下][一1]?[页頁]|[尾末][页頁]|第\s*\d+\s*[页頁]|[页頁]次|分[页頁]|更多"
+    r"|搜[索尋寻]|[网網]站地[图圖]|[联聯][系繫]我[们們]|[关關]于我[们們]|友情[链鏈]接|[隐隱]私|免[责責]|[声聲]明|版[权權]|侵[权權]"
+    r"|copyright|©|icp|[备備]案|未[满滿]|年[满滿]|18\s*[岁歲]|成年|[浏瀏][览覽]器|flash|收藏|分享|[评評][论論]|留言"
+    r"|客服|[邮郵]箱|e-?mail|rss|sitemap|home|login|next|prev|loading|[加载載]中|[会會][员員]|[帐帳账賬][号號戶户]|密[码碼]"
+    r"|[验驗][证證]|[设設]置|[帮幫]助|本站|[网網]站|[删刪]除|[说說]明|[条條]款",
+    re.I)
+_META_RE = re.compile(r"\s*\S{1,6}\s*[:：]\s*[\d\s\-/.:年月日时分秒]*\s*")  # "年份：2022", "更新时间：11-24"
+_WORD_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+CHROME_MAX_CHARS = 40  # a menu item or a footer link with a chrome word; longer lines only by the words below
+_LONG_CHROME_RE = re.compile(r"版[权權]|侵[权權]|免[责責]|[声聲]明|copyright|©|icp|[备備]案|未[满滿]|年[满滿]|18\s*[岁歲]|本站|[浏瀏][览覽]器",
+                             re.I)
+
+
+def chrome(text: str) -> bool:
+    """A generic chrome line of a spam site (stays navigation under rule 6): no word at all
+    (numbers, dates, symbols), a metadata field with a number ("更新时间：11-24"), a short line
+    with a chrome word (home, pagination, login, site map, contact), or any line with a
+    copyright, disclaimer or age-warning word."""
+    s = text.strip()
+    if not _WORD_RE.search(s) or _META_RE.fullmatch(s):
+        return True
+    if len(s) <= CHROME_MAX_CHARS:
+        return bool(_CHROME_RE.search(s))
+    return bool(_LONG_CHROME_RE.search(s))
+
+
+# --- page statistics and the verdict ---------------------------------------------------------
+
+@dataclass
+class PageStats:
+    """What a verdict reads, summed over a page's paragraphs (two parts of a page add up)."""
+
+    lines: int = 0
+    chars: int = 0
+    spam_lines: int = 0
+    spam_chars: int = 0
+    spam_prob: float = 0.0          # summed p(spam) over the paragraphs
+    promo_spam_lines: int = 0       # spam paragraphs holding a promo term
+    term_lines: int = 0             # paragraphs (any label) holding a promo term
+    repeated_spam: int = 0          # spam paragraphs whose text repeats an earlier spam paragraph
+    site: str | None = None         # the promo kind when `site_offering` fired
+    terms: dict[str, Counter] = field(default_factory=dict)  # kind -> term -> count, in spam paragraphs
+
+    def __add__(self, other: "PageStats") -> "PageStats":
+        terms = {k: Counter(self.terms.get(k, ())) + Counter(other.terms.get(k, ())) for k in {*self.terms, *other.terms}}
+        return PageStats(*(getattr(self, f) + getattr(other, f) for f in
+                           ("lines", "chars", "spam_lines", "spam_chars", "spam_prob", "promo_spam_lines",
+                            "term_lines", "repeated_spam")),
+                         site=self.site or other.site, terms=terms)
+
+
+FEATURES = ("spam_char_share", "spam_line_share", "mean_p_spam", "log_spam_lines", "log_promo_spam_lines",
+            "term_line_share")
+# Fitted by scripts/fit_verdict.py (see its docstring for the data and the command).
+WEIGHTS = (2.0, 2.0, 4.0, 1.5, 1.5, 2.0)
+BIAS = -2.5
+
+
+def features(s: PageStats) -> list[float]:
+    lines, chars = max(s.lines, 1), max(s.chars, 1)
+    return [s.spam_chars / chars, s.spam_lines / lines, s.spam_prob / lines, math.log1p(s.spam_lines),
+            math.log1p(s.promo_spam_lines), s.term_lines / lines]
+
+
+def score_of(s: PageStats) -> float:
+    """The calibrated probability that the page carries spam; below 0.5 on a page without a
+    spam paragraph (the verdict follows the paragraphs: it never flags a page they call clean)."""
+    z = BIAS + sum(w * x for w, x in zip(WEIGHTS, features(s)))
+    p = 1 / (1 + math.exp(-max(min(z, 50.0), -50.0)))
+    return round(p if s.spam_lines else min(p, 0.49), 4)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A page's spam verdict. `score`: calibrated probability that the page carries spam;
+    `kind`: gambling, lottery, adult, seo or None; `form`: ``site`` (the page is the
+    offering), ``injected`` (spam lines in an ordinary page), ``seo`` or None; `reason`:
+    a short sentence."""
+
+    score: float
+    kind: str | None = None
+    form: str | None = None
+    reason: str = ""
+
+    @property
+    def is_spam(self) -> bool:
+        return self.score >= 0.5
+
+    def to_dict(self) -> dict:
+        return {"score": self.score, "is_spam": self.is_spam, "kind": self.kind, "form": self.form,
+                "reason": self.reason}
+
+
+def _top_terms(s: PageStats, kinds=PROMO) -> list[str]:
+    c = Counter()
+    for k in kinds:
+        c.update(s.terms.get(k, {}))
+    return [t for t, _ in c.most_common(REASON_TERMS)]
+
+
+def page_kind(s: PageStats) -> str | None:
+    """The promo kind with the most term hits in spam paragraphs, else seo for spam without
+    promo terms, else None."""
+    if s.site:
+        return s.site
+    counts = {k: sum(s.terms.get(k, {}).values()) for k in PROMO}
+    best = max(PROMO, key=lambda k: counts[k])
+    if counts[best]:
+        return best
+    return "seo" if s.spam_lines else None
+
+
+def verdict(s: PageStats) -> Verdict:
+    score = score_of(s)
+    share = s.spam_chars / max(s.chars, 1)
+    kind = page_kind(s)
+    terms = _top_terms(s)
+    said = f"; terms {', '.join(terms)}" if terms else ""
+    if not s.spam_lines:
+        reason = "no spam paragraph" + (f"; {s.term_lines} line(s) with spam terms" if s.term_lines else "")
+        return Verdict(score, None, None, reason)
+    if s.site:
+        return Verdict(score, kind, "site", f"{SITE_NAMES[kind]}: {share:.0%} of characters in spam paragraphs{said}")
+    lines = f"{s.spam_lines} spam line{'s' if s.spam_lines > 1 else ''}"
+    if kind == "seo":
+        return Verdict(score, kind, "seo", f"seo: {lines}, {share:.0%} of characters")
+    if kind is None:
+        return Verdict(score, None, None, f"{lines}, {share:.0%} of characters")
+    return Verdict(score, kind, "injected", f"injected {kind}: {lines}, {share:.0%} of characters{said}")
+
+
+def stats_of(texts, labels: np.ndarray, probs: np.ndarray, sizes: np.ndarray,
+             hits: list[tuple[int, str, str]], site: str | None) -> tuple[PageStats, dict[int, list[str]]]:
+    """The page's `PageStats` and, per spam paragraph, the promo terms it holds (kind order
+    gambling, lottery, adult; "kind:term")."""
+    spam = labels == SPAM
+    s = PageStats(lines=len(labels), chars=int(sizes.sum()), spam_lines=int(spam.sum()),
+                  spam_chars=int(sizes[spam].sum()), spam_prob=float(probs[:, SPAM].sum()) if len(probs) else 0.0,
+                  site=site)
+    per: dict[int, list[str]] = {}
+    with_terms: set[int] = set()
+    for i, kind, term in hits:
+        with_terms.add(i)
+        if spam[i]:
+            per.setdefault(i, []).append(f"{kind}:{term}")
+            s.terms.setdefault(kind, Counter())[term] += 1
+    s.term_lines = len(with_terms)
+    s.promo_spam_lines = len(per)
+    if s.spam_lines > 1:
+        seen: set[str] = set()
+        for i in spam.nonzero()[0].tolist():
+            t = texts[i].strip()
+            s.repeated_spam += t in seen
+            seen.add(t)
+    return s, per
+
+
+# --- rule 6: whole spam sites -------------------------------------------------------------------
+
+def site_kind(labels: np.ndarray, sizes: np.ndarray, hits: list[tuple[int, str, str]]) -> str | None:
+    """The promo kind when the page is a gambling, lottery or porn site: its spam paragraphs
+    make at least SITE_MIN_LINE_SHARE of the content lines (article, ad, spam) and
+    SITE_MIN_CHAR_SHARE of their characters, and enough of them carry promo terms."""
+    spam = labels == SPAM
+    n_spam = int(spam.sum())
+    if n_spam < SITE_MIN_SPAM_LINES:
+        return None
+    content = labels != NAVIGATION
+    if n_spam < SITE_MIN_LINE_SHARE * content.sum() or sizes[spam].sum() < SITE_MIN_CHAR_SHARE * sizes[content].sum():
+        return None
+    by_kind: dict[str, set[int]] = {}
+    for i, kind, _ in hits:
+        if spam[i]:
+            by_kind.setdefault(kind, set()).add(i)
+    promo = set().union(*by_kind.values()) if by_kind else set()
+    if len(promo) < SITE_MIN_PROMO_LINES and len(promo) < SITE_MIN_PROMO_SHARE * n_spam:
+        return None
+    if not promo:
+        return None
+    return max(PROMO, key=lambda k: len(by_kind.get(k, ())))
+
+
+def site_offering(text_of, labels: np.ndarray, sizes: np.ndarray, hits: list[tuple[int, str, str]]
+                  ) -> tuple[str | None, list[int]]:
+    """Rule 6: on a promo spam site (`site_kind`), every article and ad paragraph and every
+    navigation paragraph that is not generic `chrome` becomes spam, in place. Returns (the
+    site's kind or None, the indexes made spam)."""
+    kind = site_kind(labels, sizes, hits)
+    if kind is None:
+        return None, []
+    out = [i for i in (labels != SPAM).nonzero()[0].tolist()
+           if labels[i] in (ARTICLE, AD) or not chrome(text_of(i))]
+    labels[out] = SPAM
+    return kind, out
