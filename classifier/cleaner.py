@@ -12,7 +12,6 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -21,13 +20,13 @@ import numpy as np
 from . import kernels, repair
 from .features import CHUNK_CHARS, batches, page_of
 from .model import LABELS, SPAM, Model
+from .model_paths import ModelChoice, resolve_model
 from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
 from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, PageState, marked_candidates,
                         page_candidates, run_page_rules, segment)
 from .verdict import PROMO, PageStats, Verdict, page_terms, stats_of, verdict
 
-MODEL_NAME = "webspam.npz"
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
 PART_LINES = 50_000     # ... and lines
 REASON_NGRAMS = 3
@@ -70,14 +69,6 @@ def _mojibake_counts(codes: np.ndarray) -> tuple | None:
                                             repair.MIN_RARE_CHARS, repair.MIN_RARE_SHARE)
 
 
-def default_model_path() -> Path:
-    """The shipped model: inside the installed package, else ``models/`` of a source checkout."""
-    packaged = Path(str(resources.files("classifier"))) / "models" / MODEL_NAME
-    if packaged.exists():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "models" / MODEL_NAME
-
-
 @dataclass(frozen=True)
 class Options:
     """Every knob of the cleaner; keyword arguments of `Cleaner.load` override these.
@@ -116,51 +107,83 @@ class _Explainer:
     def __init__(self, model: Model, text, starts, ends, batch, probs, labels, changed, repairs):
         self.model, self.text, self.starts, self.ends, self.batch = model, text, starts, ends, batch
         self.probs, self.labels, self.changed, self.repairs = probs, labels, changed, repairs
+        self._index_of, self._indexed = None, None  # the batch `_index` indexed, and its index
+        self._later = None  # the batches after `batch`, when the page has several
 
     def _batch_for(self, i: int):
         b = self.batch
         if b is not None and b.first <= i < b.first + len(b.stats):
             return b
-        # Only pages larger than one batch get here: recompute the batch holding paragraph i.
-        for b in batches(self.text, self.starts, self.ends, self.model.matcher):
+        # Only pages larger than one batch get here: recompute the batch holding paragraph i,
+        # going on from the last one computed when i lies after it (paragraphs are usually
+        # read in order), else from the page's start.
+        if self._later is None or b is None or i < b.first:
+            self._later = batches(self.text, self.starts, self.ends, self.model.matcher)
+        for b in self._later:
             if b.first <= i < b.first + len(b.stats):
                 self.batch = b
                 return b
+        self._later = None
         raise IndexError(i)
+
+    def _index(self, b) -> tuple:
+        """Batch `b` indexed for `reason`, once: its keyword matches' starts, ends and categories
+        as lists grouped by paragraph, and its n-grams of two characters or more as lists of
+        positions, lengths and weights grouped by paragraph, each paragraph's sorted by how much they weigh
+        for its label (weight for the label minus the mean weight: most first, ties in text
+        order), with that weight. One pass over the batch's features, so that explaining every
+        paragraph of a page costs about as much as scoring it."""
+        if self._index_of is b:
+            return self._indexed
+        n = len(b.stats) + 1
+        kw_pid, kw_start, kw_end, kw_cat = b.keywords
+        kw_order = np.argsort(kw_pid, kind="stable")
+        kw_bounds = np.searchsorted(kw_pid, np.arange(n), sorter=kw_order).tolist()
+        kws = (kw_start[kw_order].tolist(), kw_end[kw_order].tolist(), kw_cat[kw_order].tolist())
+        rows = np.flatnonzero(b.ngram_len >= 2)  # single characters explain little
+        pid = b.ngram_pid[rows]
+        weights = self.model.ngram_rows(b.ngram_hash[rows])
+        label = self.labels[b.first + pid]
+        contrib = weights[np.arange(len(rows)), label] - weights.mean(axis=1)
+        pos = contrib > 0  # only n-grams weighing for the label explain it
+        rows, pid, contrib = rows[pos], pid[pos], contrib[pos]
+        order = np.lexsort((rows, -contrib, pid))
+        bounds = np.searchsorted(pid[order], np.arange(n)).tolist()
+        rows = rows[order]
+        grams = (b.ngram_pos[rows].tolist(), b.ngram_len[rows].tolist(), contrib[order].tolist())
+        self._index_of, self._indexed = b, (kws, kw_bounds, grams, bounds)
+        return self._indexed
 
     def reason(self, i: int) -> str:
         label = int(self.labels[i])
-        parts = [f"{LABELS[label]} {self.probs[i, label]:.2f}"]
+        probs = self.probs[i].tolist()
+        parts = [f"{LABELS[label]} {probs[label]:.2f}"]
         if self.repairs.get(i):
             parts.append(", ".join(self.repairs[i]))
         b = self._batch_for(i)
         local = i - b.first
-        kw_pid, kw_start, kw_end, kw_cat = b.keywords
+        (kw_start, kw_end, kw_cat), kw_bounds, (pos, length, weight), bounds = self._index(b)
+        categories = self.model.matcher.categories
         words: list[str] = []
-        for k in np.flatnonzero(kw_pid == local):
-            cat = self.model.matcher.categories[kw_cat[k]]
+        for k in range(kw_bounds[local], kw_bounds[local + 1]):
+            cat = categories[kw_cat[k]]
             w = f"{b.text[kw_start[k]:kw_end[k]]}({cat})"
             if not cat.startswith("pattern:") and w not in words:
                 words.append(w)
         if words:
             parts.append("keywords " + ", ".join(words[:REASON_KEYWORDS]))
-        rows = np.flatnonzero((b.ngram_pid == local) & (b.ngram_len >= 2))  # single characters explain little
-        if len(rows):
-            w = self.model.ngram_rows(b.ngram_hash[rows])
-            contrib = w[:, label] - w.mean(axis=1)
-            grams: list[str] = []
-            for k in np.argsort(-contrib, kind="stable"):
-                if len(grams) >= REASON_NGRAMS or contrib[k] <= 0:
-                    break
-                r = rows[k]
-                g = b.text[b.ngram_pos[r]:b.ngram_pos[r] + b.ngram_len[r]]
-                if g.strip() and not any(g in o or o in g for o in grams):
-                    grams.append(g)
-            if grams:
-                parts.append("n-grams " + ", ".join(f"「{g}」" for g in grams))
+        grams: list[str] = []
+        for k in range(bounds[local], bounds[local + 1]):
+            if len(grams) >= REASON_NGRAMS or weight[k] <= 0:
+                break
+            g = b.text[pos[k]:pos[k] + length[k]]
+            if g.strip() and not any(g in o or o in g for o in grams):
+                grams.append(g)
+        if grams:
+            parts.append("n-grams " + ", ".join(f"「{g}」" for g in grams))
         if self.changed[i]:
-            top = int(self.probs[i].argmax())  # the classifier's label
-            parts.append(f"segmenter: {LABELS[top]} {self.probs[i, top]:.2f} -> {LABELS[label]} from its neighbours")
+            top = probs.index(max(probs))  # the classifier's label
+            parts.append(f"segmenter: {LABELS[top]} {probs[top]:.2f} -> {LABELS[label]} from its neighbours")
         return "; ".join(parts)
 
 
@@ -251,7 +274,7 @@ class Page:
                 Paragraph(t[s:e], LABELS[lab], row, k, i, os, oe, ex, kind=self._kinds.get(i))
                 for i, (s, e, os, oe, lab, row, k) in enumerate(zip(
                     self._starts.tolist(), self._ends.tolist(), *(a.tolist() for a in self._spans), self._labels.tolist(),
-                    self._probs if self._probs is not None else [], self._kept.tolist()))]
+                    self._probs.tolist() if self._probs is not None else [], self._kept.tolist()))]
         return self._paragraphs
 
     @property
@@ -374,14 +397,19 @@ class Cleaner:
     def __init__(self, model: Model, options: Options | None = None):
         self.model = model
         self.options = options or Options()
+        self.choice: ModelChoice | None = None  # which model file, when loaded by `load`
         self._priors = np.asarray(model.priors, dtype=np.float64)
         self._keep = np.array([lab in self.options.keep_labels for lab in LABELS])
 
     @classmethod
     def load(cls, path: str | Path | None = None, **options) -> "Cleaner":
-        """The shipped model, or the model file at `path`; `options` override `Options` fields."""
-        model = _load_model(str(Path(path) if path else default_model_path()))
-        return cls(model, replace(Options(), **options))
+        """The model file at `path`, else the one `model_paths.resolve_model` names ($WEBSPAM_MODEL,
+        the user model written by `webspam train`, the shipped model); `options` override
+        `Options` fields."""
+        choice = resolve_model(path)
+        cleaner = cls(_load_model(str(choice.path)), replace(Options(), **options))
+        cleaner.choice = choice
+        return cleaner
 
     def _split_glued(self, text: str, heads: np.ndarray, starts: np.ndarray, ends: np.ndarray):
         """Cut paragraphs at `repair.glued_boundaries`. The candidates are the matches of
@@ -415,8 +443,14 @@ class Cleaner:
         """Repaired paragraph texts (or None when nothing changed) and per-paragraph notes."""
         o = self.options
         pinyin = o.repair_pinyin and ("(" in text or "（" in text) and scan.toned
-        moji = o.repair_mojibake and repair.mojibake_status(text, codes, _mojibake_counts(codes)) != repair.OK
-        if not (pinyin or moji):
+        moji = garbled = False
+        if o.repair_mojibake:
+            report = repair.mojibake_report(text, codes, _mojibake_counts(codes))
+            moji = report["status"] != repair.OK
+            if report["rare"] >= repair.GARBLED_MIN_RARE:  # the paragraphs holding a garbled run
+                runs = [a for a, _ in repair.garbled_runs(text, codes)]
+                garbled = set((starts.searchsorted(runs, side="right") - 1).tolist())
+        if not (pinyin or moji or garbled):
             return None, {}, []
         texts = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
         notes: dict[int, list[str]] = {}
@@ -436,12 +470,20 @@ class Cleaner:
                 elif action == repair.FLAGGED:
                     flagged.append(i)
                     notes.setdefault(i, []).append("flagged: unreadable mojibake, not kept")
+            if garbled and i in garbled and i not in flagged:
+                fixed, removed = repair.strip_garbled_runs(texts[i])
+                if removed:
+                    texts[i], changed = fixed, True
+                    notes.setdefault(i, []).append(f"repaired: {removed} garbled character(s) removed (lost bytes)")
         return (texts if changed else None), notes, flagged
 
     def clean(self, text: str) -> Page:
         """Clean one page. Very large pages are cleaned in parts of at most PART_CHARS
         characters and PART_LINES lines (cut at a line end, else a sentence end or space), so
         memory stays bounded; each part is cleaned as this method cleans a page."""
+        if not isinstance(text, str):
+            raise TypeError(f"clean: the page is {type(text).__name__}, not str; decode bytes first "
+                            "(classifier.textio.decode)")
         if _whole(text):
             return self._clean_pages([text])[0]
         return Page.join([(lo, self._clean_pages([text[lo:hi]], keep_batch=False)[0]) for lo, hi in _parts(text)])
@@ -532,12 +574,17 @@ class Cleaner:
         return page
 
     def clean_many(self, texts: Iterable[str]) -> Iterator[Page]:
-        """Clean pages, in order: the same pages as `clean` of each, faster. Consecutive
+        """Clean pages, in order: the same pages as `clean` of each, faster. An item that is not
+        a str raises TypeError naming its index (pages before it have been yielded). Consecutive
         pages are cleaned together, CHUNK_CHARS characters at a time (fewer, larger numpy
         operations); a page is yielded when its chunk is done."""
         chunk: list[str] = []
         size = 0
-        for text in texts:
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                yield from self._clean_pages(chunk) if chunk else ()
+                raise TypeError(f"clean_many: item {i} is {type(text).__name__}, not str; decode bytes first "
+                                "(classifier.textio.decode) and drop missing pages")
             if len(text) > CHUNK_CHARS or not _whole(text):
                 yield from self._clean_pages(chunk) if chunk else ()
                 chunk, size = [], 0

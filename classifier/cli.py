@@ -11,9 +11,11 @@ import typer
 from .errors import WebspamError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  rich_markup_mode=None, help="Clean Chinese web pages: keep the article, label the rest.")
+                  rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]},
+                  help="Clean Chinese web pages: keep the article, label the rest.")
 
-MODEL_HELP = "Model file (default: the shipped model)."
+MODEL_HELP = ("Model file (default: $WEBSPAM_MODEL, else the user model `webspam train` writes, "
+              "else the shipped model; `webspam --version` says which).")
 FORMATS = ("table", "jsonl")
 EXIT_USER_ERROR = 2
 
@@ -53,7 +55,7 @@ def _write(out: Optional[Path], text: str, inputs: List[str]) -> None:
 
 
 @app.command()
-def score(file: str = typer.Argument(..., help="Page text file, or - for standard input."),
+def score(file: str = typer.Argument(..., metavar="FILE", help="Page text file, or - for standard input."),
           fmt: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
           model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
           pinyin: bool = typer.Option(True, "--repair-pinyin/--no-repair-pinyin", help=REPAIR_HELP),
@@ -65,33 +67,51 @@ def score(file: str = typer.Argument(..., help="Page text file, or - for standar
 
     _check_format(fmt)
     text, _ = read_input(file)
-    page = _cleaner(model, repair_pinyin=pinyin, repair_mojibake=mojibake, split_glued=glued,
-                    rescue_empty=rescue).clean(text)
+    cl = _cleaner(model, repair_pinyin=pinyin, repair_mojibake=mojibake, split_glued=glued, rescue_empty=rescue)
+    page = cl.clean(text)
     if fmt == "jsonl":
-        out = sys.stdout
-        for p in page.paragraphs:
-            out.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+        encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one per call
+        sys.stdout.writelines(encode(p.to_dict()) + "\n" for p in page.paragraphs)
         return
-    from rich.console import Console
-    from rich.table import Table
+    _print_table(page, cl)
 
-    colors = {"article": "green", "navigation": "bright_black", "ad": "yellow", "spam": "red"}
-    table = Table(box=None, pad_edge=False, show_edge=False)
-    for col in ("#", "label", "prob", "kept", "text"):
-        table.add_column(col, no_wrap=col != "text", overflow="ellipsis")
+
+COLORS = {"article": "32", "navigation": "90", "ad": "33", "spam": "31"}  # ANSI: green, grey, yellow, red
+TABLE_TEXT_CHARS = 40
+
+
+def _print_table(page, cl) -> None:
+    """`score`'s table: one line per paragraph, then the page summary. Written line by line
+    (a rich Table of 17,000 rows took 10x the time of cleaning the page); colors on a terminal."""
+    tty = sys.stdout.isatty()
+    out = sys.stdout
+    out.write(f"{'#':<5} {'label':<10}  {'prob':>4}  {'kept':<4}  text\n")
+    ruled = 0
     for p in page.paragraphs:
         start = p.text.strip().replace("\n", " ")
-        table.add_row(str(p.index), f"[{colors[p.label]}]{p.label}[/]", f"{p.probs[p.label]:.2f}",
-                      "yes" if p.kept else "", (start[:40] + "…") if len(start) > 40 else start)
-    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 120, highlight=False)
-    console.print(table)
+        probs = p.probs
+        by_model = max(probs, key=probs.get) == p.label
+        ruled += not by_model
+        label = f"{p.label:<10}"
+        if tty:
+            label = f"\033[{COLORS[p.label]}m{label}\033[0m"
+        prob = f"{probs[p.label]:.2f}" if by_model else "rule"
+        text = (start[:TABLE_TEXT_CHARS] + "…") if len(start) > TABLE_TEXT_CHARS else start
+        out.write(f"{p.index:<5} {label}  {prob:>4}  {'yes' if p.kept else '':<4}  {text}\n")
     counts = page.counts
-    console.print(f"{len(page.paragraphs)} paragraphs: " + ", ".join(f"{v} {k}" for k, v in counts.items())
-                  + f"; {sum(p.kept for p in page.paragraphs)} kept")
+    out.write(f"{len(page.paragraphs)} paragraphs: " + ", ".join(f"{v} {k}" for k, v in counts.items())
+              + f"; {sum(p.kept for p in page.paragraphs)} kept\n")
+    verdict = getattr(page, "verdict", None)
+    if verdict is not None:
+        out.write(f"page: {verdict.reason}\n")
+    if ruled:
+        out.write(f"prob 'rule': {ruled} label(s) set by the segmenter or a page rule against the classifier; "
+                  "`--format jsonl` gives each one's probabilities and reason\n")
+    out.write(f"model: {cl.choice.describe() if cl.choice else '?'}\n")
 
 
 @app.command()
-def clean(file: str = typer.Argument(..., help="Page text file, or - for standard input."),
+def clean(file: str = typer.Argument(..., metavar="FILE", help="Page text file, or - for standard input."),
           out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the article here."),
           model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
           to_simplified: bool = typer.Option(False, "--to-simplified", help="Convert the article to simplified script."),
@@ -161,34 +181,60 @@ def train(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files
 
 @app.command()
 def evaluate(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files or directories."),
-             model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP)) -> None:
-    """Per-class precision, recall, F1 and the confusion matrix on labeled pages."""
+             model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+             stages: bool = typer.Option(False, "--stages", help="Also the classifier alone and the segmenter "
+                                         "alone, on the given paragraphs (no repairs, no page rules).")) -> None:
+    """Per-class precision, recall, F1 and the confusion matrix of what `clean` does, on labeled pages.
+
+    Each page's paragraphs are joined by a line end and cleaned as `webspam clean` would (split,
+    repairs, classifier, segmenter, page rules); every labeled paragraph takes the label of the
+    cleaned paragraph overlapping it most."""
     from .labeled import read_labeled
-    from .metrics import format_report, report
+    from .metrics import format_report, labels_by_overlap, report
     from .train import predict_pages
 
     pages = read_labeled(labeled)
     cl = _cleaner(model)
     gold = [lab for p in pages for lab in p.labels]
-    tops, segs = predict_pages(cl.model, pages, cl.options)
-    typer.echo(f"{len(pages)} pages, {len(gold)} paragraphs")
-    typer.echo("classifier alone:")
-    typer.echo(format_report(report(gold, tops)))
-    typer.echo("after the segmenter:")
-    typer.echo(format_report(report(gold, segs)))
+    cleaned = cl.clean_many("\n".join(p.texts) for p in pages)
+    full = [lab for p, page in zip(pages, cleaned) for lab in labels_by_overlap(p.texts, page.paragraphs)]
+    typer.echo(f"{len(pages)} pages, {len(gold)} paragraphs; model {cl.choice.describe()}")
+    typer.echo("the full pipeline (what `webspam clean` does):")
+    typer.echo(format_report(report(gold, full)))
+    if stages:
+        tops, segs = predict_pages(cl.model, pages, cl.options)
+        typer.echo("classifier alone:")
+        typer.echo(format_report(report(gold, tops)))
+        typer.echo("classifier and segmenter, without repairs and page rules:")
+        typer.echo(format_report(report(gold, segs)))
 
 
 @app.command()
-def keywords(model: Optional[Path] = typer.Argument(None, help="Model file (default: the shipped model)."),
+def keywords(model: Optional[Path] = typer.Argument(None, help=MODEL_HELP),
              top: int = typer.Option(15, help="Keywords to list per label.")) -> None:
     """List the model's strongest mined and user keywords per category."""
     from .keywords import strongest
     from .model import Model
-    from .cleaner import default_model_path
+    from .model_paths import resolve_model
 
-    m = Model.load(model or default_model_path())
+    m = Model.load(resolve_model(model).path)
     for cat, kws in strongest(m.keywords, top).items():
         typer.echo(f"{cat}: " + "  ".join(f"{k[0]}({k[2]:.1f})" if len(k) > 2 else f"{k[0]}(user)" for k in kws))
+
+
+def _page_ids(files: List[str]) -> List[str]:
+    """A unique id per input file: its name without suffix, or, where two inputs share a name
+    (`a/page.txt`, `b/page.txt`), the path without suffix (`a_page`, `b_page`)."""
+    stems = [Path(f).stem if f != "-" else "stdin" for f in files]
+    dup = {s for s in stems if stems.count(s) > 1}
+    ids = [("_".join(Path(f).with_suffix("").parts).lstrip("_") if s in dup and f != "-" else s)
+           for f, s in zip(files, stems)]
+    seen: dict = {}
+    out = []
+    for i in ids:
+        seen[i] = seen.get(i, 0) + 1
+        out.append(i if seen[i] == 1 else f"{i}#{seen[i]}")
+    return out
 
 
 @app.command()
@@ -196,24 +242,49 @@ def label(files: List[str] = typer.Argument(..., help="Page text files to pre-la
           out: Path = typer.Option(..., "--output", "-o", help="LABELING.md JSONL file to write."),
           uncertain: float = typer.Option(0.8, help="Mark paragraphs whose top probability is below this."),
           model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP)) -> None:
-    """Write pages in the LABELING.md format, pre-filled with the model's labels, for a person to correct."""
+    """Write pages in the LABELING.md format, pre-filled with the model's labels, for a person to correct.
+
+    A paragraph is marked `"check": true` when it matters and may be wrong: the model is unsure
+    (top probability below --uncertain), the segmenter or a page rule overrode the classifier,
+    or it is the page's head (site name, title, breadcrumb: where injected brands sit) or
+    repeats a short string of the head. Each paragraph's text is the page's own, unrepaired."""
     from .textio import read_input
 
     cl = _cleaner(model)
+    inputs = [read_input(f)[0] for f in files]
     lines, marked, total = [], 0, 0
-    for f, page in zip(files, cl.clean_many(read_input(f)[0] for f in files)):
+    for f, pid, text, page in zip(files, _page_ids(files), inputs, cl.clean_many(inputs)):
         paras = []
-        for p in page.paragraphs:
-            item = {"text": p.text, "label": p.label, "probs": {k: round(v, 3) for k, v in p.probs.items()}}
-            if max(p.probs.values()) < uncertain:
+        for p, check in zip(page.paragraphs, _worth_checking(page.paragraphs, uncertain)):
+            item = {"text": text[p.start:p.end], "label": p.label, "probs": {k: round(v, 3) for k, v in p.probs.items()}}
+            if check:
                 item["check"] = True
                 marked += 1
             paras.append(item)
         total += len(paras)
-        lines.append(json.dumps({"id": Path(f).stem if f != "-" else "stdin", "source": f, "paragraphs": paras},
-                                ensure_ascii=False))
+        lines.append(json.dumps({"id": pid, "source": f, "paragraphs": paras}, ensure_ascii=False))
     _write(out, "".join(line + "\n" for line in lines), files)
-    typer.echo(f"wrote {out}: {len(lines)} pages, {total} paragraphs, {marked} marked \"check\" (least certain)")
+    typer.echo(f"wrote {out}: {len(lines)} pages, {total} paragraphs, {marked} marked \"check\"")
+
+
+HEAD_PARAGRAPHS = 3  # the page's first paragraphs: site name, title, breadcrumb
+HEAD_NAME_CHARS = (2, 12)  # a head paragraph this short is a name; other paragraphs holding it are marked
+
+
+def _worth_checking(paragraphs, uncertain: float) -> List[bool]:
+    """Which paragraphs `label` marks "check" (see its help)."""
+    import re
+
+    head = [p.text.strip() for p in paragraphs[:HEAD_PARAGRAPHS]]
+    names = {re.split(r"[\s:：|_\-—·]", t)[0] for t in head}
+    names = [n for n in names if HEAD_NAME_CHARS[0] <= len(n) <= HEAD_NAME_CHARS[1]]
+    out = []
+    for i, p in enumerate(paragraphs):
+        probs = p.probs
+        top = max(probs, key=probs.get)
+        out.append(probs[top] < uncertain or top != p.label or i < HEAD_PARAGRAPHS
+                   or (p.label != "article" or len(p.text) < 80) and any(n in p.text for n in names))
+    return out
 
 
 @app.command()
@@ -244,31 +315,42 @@ def check(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files
         raise typer.Exit(1)
 
 
-def main() -> None:
+def _version(value: bool) -> None:
+    if not value:
+        return
+    from . import __version__
+    from .model_paths import resolve_model
+
+    typer.echo(f"webspam {__version__}")
     try:
-        code = app(standalone_mode=False)  # click returns (not raises) Exit codes in this mode
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        typer.echo(f"model: {resolve_model().describe()}")
+    except WebspamError as exc:
+        typer.echo(f"model: {exc}")
+    raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                          help="Print the version and the model in use, then exit.")) -> None:
+    """Clean Chinese web pages: keep the article, label the rest."""
+
+
+def main() -> None:
+    """The `webspam` command. Usage errors are typer's own (usage, one line, exit status 2);
+    errors a user can fix in the input are one `webspam: ...` line, exit status 2."""
+    try:
+        app(prog_name="webspam")
     except WebspamError as exc:
         typer.echo(f"webspam: {exc}", err=True)
         sys.exit(EXIT_USER_ERROR)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         typer.echo("webspam: interrupted", err=True)
         sys.exit(130)
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(0)
-    except Exception as exc:  # click usage errors and the like
-        import click
+    except BrokenPipeError:  # `webspam score big.txt | head`: stop quietly
+        import os
 
-        if isinstance(exc, click.exceptions.ClickException):
-            typer.echo(f"webspam: {exc.format_message()}", err=True)
-            sys.exit(EXIT_USER_ERROR)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(130)
-        raise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
 
 
 if __name__ == "__main__":

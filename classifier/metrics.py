@@ -42,3 +42,24 @@ def format_report(rep: dict) -> str:
     for lab, row in zip(LABELS, rep["confusion"]):
         lines.append(f"  {lab:<12}" + "".join(f"{v:>7d}" for v in row))
     return "\n".join(lines)
+
+
+def labels_by_overlap(texts: Sequence[str], paragraphs: Sequence) -> list[str]:
+    """The label each of `texts` (a labeled page's paragraphs, joined by "\\n" into the text that
+    was cleaned) gets from the cleaned page's `paragraphs` (objects with start, end, label): the
+    label of the paragraph overlapping it most, "navigation" where none does (blank text: the
+    cleaner keeps no paragraph there). The rule of ../shared/tools/score_labels.py, in one sweep."""
+    out, k, pos = [], 0, 0
+    for t in texts:
+        s, e = pos, pos + len(t)
+        pos = e + 1
+        while k < len(paragraphs) and paragraphs[k].end <= s:
+            k += 1
+        best, overlap, j = "navigation", 0, k
+        while j < len(paragraphs) and paragraphs[j].start < e:
+            o = min(e, paragraphs[j].end) - max(s, paragraphs[j].start)
+            if o > overlap:
+                best, overlap = paragraphs[j].label, o
+            j += 1
+        out.append(best)
+    return out

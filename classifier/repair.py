@@ -298,6 +298,58 @@ def fix_mojibake(text: str) -> tuple[str, str]:
     return "\n".join(out), FLAGGED if failed else REPAIRED
 
 
+# A garbled run inside an otherwise readable line: UTF-8 bytes of a few characters read as GBK
+# (a quote pasted from another page), '?' where bytes were lost. At least GARBLED_MIN_RARE rare
+# characters (see `char_classes`) at most GARBLED_GAP characters apart, with a sign of lost
+# bytes: a private-use character among them, or '?' just before. Real text holds rare
+# characters alone or in literary pairs (滟滪, 〇 in 二〇二〇), never with those signs: no run in
+# the gold content of the 148 dev pages, both of seed 002's (scripts/eval_repair.py).
+GARBLED_GAP = 3
+GARBLED_MIN_RARE = 2
+_PRIVATE_USE = range(0xE000, 0xF900)
+_LOST = "?？!"  # what a lost byte or a mis-read quote mark leaves before a run
+
+
+def garbled_runs(text: str, codes: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each garbled run in `text` (see GARBLED_GAP), with the '?' marks just
+    before it and the ASCII letters just after it (lost bytes' leftovers). `codes` may pass
+    the text's code points when already computed."""
+    if codes is None and text.isascii():
+        return []
+    cls = _classes(_codes(text) if codes is None else codes)
+    rare_at = np.flatnonzero(cls == RARE).tolist()
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(rare_at):
+        j = i
+        while j + 1 < len(rare_at) and rare_at[j + 1] - rare_at[j] <= GARBLED_GAP + 1:
+            j += 1
+        run = rare_at[i:j + 1]
+        start, end = run[0], run[-1] + 1
+        while start and text[start - 1] in _LOST:
+            start -= 1
+        lost = start < run[0] or any(ord(text[k]) in _PRIVATE_USE for k in run)
+        if len(run) >= GARBLED_MIN_RARE and lost:
+            while end < len(text) and text[end].isascii() and text[end].isalpha():
+                end += 1
+            out.append((start, end))
+        i = j + 1
+    return out
+
+
+def strip_garbled_runs(text: str) -> tuple[str, int]:
+    """`text` without its garbled runs, and how many characters were removed (0: unchanged)."""
+    runs = garbled_runs(text)
+    if not runs:
+        return text, 0
+    kept, at = [], 0
+    for a, z in runs:
+        kept.append(text[at:a])
+        at = z
+    kept.append(text[at:])
+    return "".join(kept), sum(z - a for a, z in runs)
+
+
 # ---------------------------------------------------------------------------------------------
 # Glued blocks
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,9 @@ Prints
      strictly is a positive (repair is correct only if it gives the line back exactly); the
      original lines are the negatives;
  (4) time per MB (10^6 bytes of UTF-8) of strip_pinyin + mojibake_status on the dev dumps,
-     page by page and line by line.
+     page by page and line by line;
+ (5) garbled runs inside readable lines (`garbled_runs`): false finds on every dev line, and
+     runs made at run time from dev lines found and removed.
 The dev set is read at run time only; without it the dev parts are skipped with a message.
 """
 from __future__ import annotations
@@ -29,8 +31,8 @@ from _shared import DEV, ROOT, SEEDS
 
 sys.path.insert(0, str(ROOT))
 from classifier.repair import (OK, REPAIRED, UTF8_AS_GBK, char_classes, fix_mojibake,  # noqa: E402
-                               glued_boundaries, mojibake_status, rare_char_re, split_glued,
-                               strip_pinyin)
+                               garbled_runs, glued_boundaries, mojibake_status, rare_char_re, split_glued,
+                               strip_garbled_runs, strip_pinyin)
 
 CASES = ROOT / "tests" / "cases" / "repair_cases.jsonl"
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -103,6 +105,31 @@ def misdecoded(texts: list[str]) -> dict:
             "fp_lines": fp_lines, "missed": missed, "wrong_repairs": wrong}
 
 
+GARBLED_SPAN = 8  # characters of a line mis-read in the garbled-run experiment
+
+
+def garbled(texts: list[str]) -> dict:
+    """(5): garbled runs inside readable lines. Negatives: every dev line (expected: no run).
+    Positives made at run time: in each line with >= 3 * MIN_HAN Han characters, GARBLED_SPAN
+    characters from its middle encoded as UTF-8 and read back as GBK with lost bytes as '?'
+    (what a pasted quote becomes); found when a run is found, clean when removing the runs
+    leaves the line minus at most the mangled span, i.e. every untouched character is kept."""
+    lines = [line for text in texts for line in text.splitlines() if line.strip()]
+    false_runs = [line for line in lines if garbled_runs(line)]
+    found = clean = made = 0
+    for line in lines:
+        if len(HAN.findall(line)) < 3 * MIN_HAN:
+            continue
+        mid = len(line) // 2
+        span = line[mid:mid + GARBLED_SPAN]
+        bad = span.encode("utf-8").decode("gbk", "replace").replace("\ufffd", "?")
+        made += 1
+        fixed, removed = strip_garbled_runs(line[:mid] + bad + line[mid + GARBLED_SPAN:])
+        found += bool(removed)
+        clean += bool(removed) and line[:mid] in fixed and line[mid + GARBLED_SPAN:] in fixed
+    return {"lines": len(lines), "false_runs": false_runs, "made": made, "found": found, "clean": clean}
+
+
 def timing(texts: list[str]) -> dict:
     """(4): seconds per MB of strip_pinyin + mojibake_status, whole pages and line by line."""
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
@@ -146,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{p['known_failures']} known failure(s) not counted")
     texts = dev_texts() if DEV.exists() else []
     if not texts:
-        print(f"dev set not found at {DEV} (set WEBSPAM_SHARED): skipping (2)-(4)")
+        print(f"dev set not found at {DEV} (set WEBSPAM_SHARED): skipping (2)-(5)")
         if args.json:
             print(json.dumps(out, ensure_ascii=False))
         return 0
@@ -155,11 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     seed_moji = false_repairs(seed_texts()) if SEEDS.exists() else None
     md = misdecoded(texts)
     tm = timing(texts)
+    gb = garbled(texts)
     out.update(dev_false_repairs={"lines": fr["lines"], "pinyin_changed": len(fr["pinyin_changed"]),
                                   "mojibake_flagged": len(fr["mojibake_flagged"]), "glued_lines": len(fr["glued"])},
                mojibake={k: (round(v, 4) if isinstance(v, float) else v) for k, v in md.items()
                          if not isinstance(v, list)},
-               timing=tm)
+               timing=tm, garbled={k: (len(v) if isinstance(v, list) else v) for k, v in gb.items()})
     if seeds:
         out["seed_pinyin"] = {k: (len(v) if isinstance(v, list) else v) for k, v in seeds.items()}
         out["seed_mojibake_flagged"] = len(seed_moji["mojibake_flagged"])
@@ -188,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"(4) strip_pinyin + mojibake_status on {tm['mb']} MB of dev dumps: "
           f"{tm['s_per_mb_pages']} s/MB page by page, {tm['s_per_mb_lines']} s/MB line by line "
           f"(+ {tm['setup_s']} s once to build the character tables)")
+    print(f"(5) garbled runs: {len(gb['false_runs'])} found in {gb['lines']} dev lines (expected: none); "
+          f"{gb['found']}/{gb['made']} made runs found, {gb['clean']} removed leaving every untouched character")
+    show(gb["false_runs"], args.list)
     return 0
 
 

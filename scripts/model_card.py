@@ -16,7 +16,7 @@ from _shared import ROOT, available, dev_pages
 
 sys.path.insert(0, str(ROOT))
 from classifier import Cleaner  # noqa: E402
-from classifier.cleaner import default_model_path  # noqa: E402
+from classifier.model_paths import shipped_model_path as default_model_path  # noqa: E402
 from classifier.labeled import data_hash  # noqa: E402
 from classifier.metrics import format_report  # noqa: E402
 

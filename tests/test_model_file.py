@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from classifier import Cleaner, ModelError
-from classifier.cleaner import default_model_path
+from classifier.model_paths import shipped_model_path as default_model_path
 from classifier.model import FORMAT_VERSION, Model
 
 
