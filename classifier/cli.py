@@ -143,7 +143,8 @@ def _parse_weights(items: List[str]) -> dict:
 
 @app.command()
 def train(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files or directories of them."),
-          out: Path = typer.Option(Path("models/webspam.npz"), "--output", "-o", help="Model file to write."),
+          out: Optional[Path] = typer.Option(None, "--output", "-o", help="Model file to write (default: the user "
+                                             "model, which `clean` and `score` then use; see `webspam --version`)."),
           weight: List[str] = typer.Option([], "--weight", "-w", help="FILE=N: weight a source's pages N times."),
           keywords: List[Path] = typer.Option([], "--keywords", "-k", help="word<TAB>category file(s) to add."),
           seed: int = typer.Option(13, help="Seed of the held-out page split."),
@@ -159,7 +160,10 @@ def train(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files
     from .train import TrainOptions, train as fit
 
     files = [str(f) for f in iter_files(labeled)]
+    from .model_paths import user_model_path
     from .textio import safe_output
+
+    out = out or user_model_path()
 
     safe_output(out, files)
     pages = read_labeled(labeled, _parse_weights(weight))
