@@ -39,12 +39,15 @@ _LOTTERY_TERMS = ("六合彩", "特码", "特碼", "平特", "三肖", "六肖",
 SITE_NAMES = {"gambling": "gambling site", "lottery": "lottery-tips site", "adult": "porn site", "seo": "seo doorway"}
 REASON_TERMS = 3
 
-# Rule 6 (`site_offering`): a page is a promo site when its spam is the offering.
-SITE_MIN_SPAM_LINES = 3     # spam paragraphs at least
-SITE_MIN_LINE_SHARE = 0.3   # ... at least this share of the content lines (article, ad, spam)
-SITE_MIN_CHAR_SHARE = 0.4   # ... and of the content characters
-SITE_MIN_PROMO_LINES = 2    # ... and at least this many spam lines carry a promo term
-SITE_MIN_PROMO_SHARE = 0.15  # ... or this share of them
+# Rule 6 (`site_offering`): a page is a promo site when its spam is the offering: most of its
+# content lines (article, ad, spam) are spam, little of its text is article, and its spam
+# lines carry promo terms. (A hijacked page keeps its article; a keyword list appended to a
+# company page is one block, and the company's chrome lies outside it.)
+SITE_MIN_SPAM_LINES = 3      # spam paragraphs at least
+SITE_MIN_LINE_SHARE = 0.5    # ... at least this share of the content lines
+SITE_MAX_ARTICLE_SHARE = 0.25  # article characters at most this share of the content characters
+SITE_MIN_PROMO_LINES = 3     # spam lines with a promo term at least
+SITE_MIN_PROMO_SHARE = 0.3   # ... and at least this share of the spam lines
 
 
 # --- the spam lexicon by kind -------------------------------------------------------------
@@ -153,6 +156,7 @@ class PageStats:
     spam_lines: int = 0
     spam_chars: int = 0
     spam_prob: float = 0.0          # summed p(spam) over the paragraphs
+    strong_spam_lines: int = 0      # spam paragraphs the model itself gives p(spam) >= STRONG
     promo_spam_lines: int = 0       # spam paragraphs holding a promo term
     term_lines: int = 0             # paragraphs (any label) holding a promo term
     repeated_spam: int = 0          # spam paragraphs whose text repeats an earlier spam paragraph
@@ -162,22 +166,25 @@ class PageStats:
     def __add__(self, other: "PageStats") -> "PageStats":
         terms = {k: Counter(self.terms.get(k, ())) + Counter(other.terms.get(k, ())) for k in {*self.terms, *other.terms}}
         return PageStats(*(getattr(self, f) + getattr(other, f) for f in
-                           ("lines", "chars", "spam_lines", "spam_chars", "spam_prob", "promo_spam_lines",
+                           ("lines", "chars", "spam_lines", "spam_chars", "spam_prob", "strong_spam_lines",
+                            "promo_spam_lines",
                             "term_lines", "repeated_spam")),
                          site=self.site or other.site, terms=terms)
 
 
-FEATURES = ("spam_char_share", "spam_line_share", "mean_p_spam", "log_spam_lines", "log_promo_spam_lines",
-            "term_line_share")
+STRONG = 0.9
+FEATURES = ("spam_char_share", "spam_line_share", "mean_p_spam", "log_spam_lines", "log_strong_spam_lines",
+            "log_promo_spam_lines", "term_line_share", "repeated_spam_share")
 # Fitted by scripts/fit_verdict.py (see its docstring for the data and the command).
-WEIGHTS = (2.0, 2.0, 4.0, 1.5, 1.5, 2.0)
-BIAS = -2.5
+WEIGHTS = (0.365, -0.348, -0.35, 0.868, 2.685, 2.546, 0.108, -0.049)
+BIAS = -2.829
 
 
 def features(s: PageStats) -> list[float]:
     lines, chars = max(s.lines, 1), max(s.chars, 1)
     return [s.spam_chars / chars, s.spam_lines / lines, s.spam_prob / lines, math.log1p(s.spam_lines),
-            math.log1p(s.promo_spam_lines), s.term_lines / lines]
+            math.log1p(s.strong_spam_lines), math.log1p(s.promo_spam_lines), s.term_lines / lines,
+            s.repeated_spam / max(s.spam_lines, 1)]
 
 
 def score_of(s: PageStats) -> float:
@@ -254,7 +261,7 @@ def stats_of(texts, labels: np.ndarray, probs: np.ndarray, sizes: np.ndarray,
     spam = labels == SPAM
     s = PageStats(lines=len(labels), chars=int(sizes.sum()), spam_lines=int(spam.sum()),
                   spam_chars=int(sizes[spam].sum()), spam_prob=float(probs[:, SPAM].sum()) if len(probs) else 0.0,
-                  site=site)
+                  strong_spam_lines=int((probs[spam, SPAM] >= STRONG).sum()) if len(probs) else 0, site=site)
     per: dict[int, list[str]] = {}
     with_terms: set[int] = set()
     for i, kind, term in hits:
@@ -276,37 +283,41 @@ def stats_of(texts, labels: np.ndarray, probs: np.ndarray, sizes: np.ndarray,
 # --- rule 6: whole spam sites -------------------------------------------------------------------
 
 def site_kind(labels: np.ndarray, sizes: np.ndarray, hits: list[tuple[int, str, str]]) -> str | None:
-    """The promo kind when the page is a gambling, lottery or porn site: its spam paragraphs
-    make at least SITE_MIN_LINE_SHARE of the content lines (article, ad, spam) and
-    SITE_MIN_CHAR_SHARE of their characters, and enough of them carry promo terms."""
+    """The promo kind when the page is a gambling, lottery or porn site (see SITE_*), else None."""
     spam = labels == SPAM
     n_spam = int(spam.sum())
     if n_spam < SITE_MIN_SPAM_LINES:
         return None
     content = labels != NAVIGATION
-    if n_spam < SITE_MIN_LINE_SHARE * content.sum() or sizes[spam].sum() < SITE_MIN_CHAR_SHARE * sizes[content].sum():
+    if n_spam < SITE_MIN_LINE_SHARE * content.sum() \
+            or sizes[labels == ARTICLE].sum() > SITE_MAX_ARTICLE_SHARE * sizes[content].sum():
         return None
     by_kind: dict[str, set[int]] = {}
     for i, kind, _ in hits:
         if spam[i]:
             by_kind.setdefault(kind, set()).add(i)
-    promo = set().union(*by_kind.values()) if by_kind else set()
-    if len(promo) < SITE_MIN_PROMO_LINES and len(promo) < SITE_MIN_PROMO_SHARE * n_spam:
-        return None
-    if not promo:
+    promo = len(set().union(*by_kind.values())) if by_kind else 0
+    if promo < SITE_MIN_PROMO_LINES or promo < SITE_MIN_PROMO_SHARE * n_spam:
         return None
     return max(PROMO, key=lambda k: len(by_kind.get(k, ())))
 
 
 def site_offering(text_of, labels: np.ndarray, sizes: np.ndarray, hits: list[tuple[int, str, str]]
                   ) -> tuple[str | None, list[int]]:
-    """Rule 6: on a promo spam site (`site_kind`), every article and ad paragraph and every
-    navigation paragraph that is not generic `chrome` becomes spam, in place. Returns (the
-    site's kind or None, the indexes made spam)."""
+    """Rule 6: on a promo spam site (`site_kind`), the offering becomes spam, in place: from its
+    first to its last spam paragraph, widened over the lines next to them up to the first
+    generic `chrome` line on either side (a category menu above the titles), every article
+    and ad paragraph and every navigation paragraph that is not chrome. Returns (the site's kind or None, the
+    indexes made spam)."""
     kind = site_kind(labels, sizes, hits)
     if kind is None:
         return None, []
-    out = [i for i in (labels != SPAM).nonzero()[0].tolist()
-           if labels[i] in (ARTICLE, AD) or not chrome(text_of(i))]
+    where = (labels == SPAM).nonzero()[0]
+    lo, hi = int(where[0]), int(where[-1])
+    while lo > 0 and (labels[lo - 1] != NAVIGATION or not chrome(text_of(lo - 1))):
+        lo -= 1  # a menu right above the first spam line, up to the header's chrome
+    while hi + 1 < len(labels) and (labels[hi + 1] != NAVIGATION or not chrome(text_of(hi + 1))):
+        hi += 1  # ... and right below the last one, down to the footer's
+    out = [i for i in range(lo, hi + 1) if labels[i] != SPAM and (labels[i] != NAVIGATION or not chrome(text_of(i)))]
     labels[out] = SPAM
     return kind, out
