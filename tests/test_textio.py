@@ -95,6 +95,23 @@ def test_bad_bytes_in_a_short_gbk_page_still_decode():
     assert fam == "gb" and replaced in (1, 2) and got.endswith("周末一定会带着家人来走走。\n")
 
 
+@pytest.mark.parametrize("encoding,family", [("utf-8", "utf-8"), ("gbk", "gb"), ("cp950", "big5")])
+def test_bad_bytes_allowed_scale_with_the_non_ascii_bytes(encoding, family):
+    """A long Chinese page (few ASCII bytes) with 15 bad bytes, up to 45 broken sequences in
+    UTF-8, is still read, with every bad byte counted."""
+    text = (TRADITIONAL[1][1] if family == "big5" else SIMPLIFIED[1][1]) * 30
+    data = text.encode(encoding)
+    got, fam, replaced = decoded(damage(data, list(range(100, len(data) - 100, (len(data) - 200) // 15))[:15]))
+    assert fam == family and replaced >= 15
+
+
+def test_implausible_reading_is_refused_but_a_short_one_is_kept():
+    shift_jis = ("日本語のテキストです。ひらがなとカタカナが多いです。\n" * 5).encode("shift_jis")
+    with pytest.raises(InputError, match="cannot detect the text encoding"):
+        textio.decode(shift_jis, "ja.txt")
+    assert textio.decode("堃喆犇".encode("gbk")) == ("堃喆犇", "gb18030")  # rare names, too short to judge
+
+
 def test_hkscs_page_prefers_hkscs_over_cp950_replacements():
     pid, text = HKSCS[0]
     d = textio.decode_bytes(text.encode("big5hkscs"))
