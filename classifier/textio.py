@@ -9,11 +9,11 @@ Decoding (`decode_bytes`):
 3. Strict UTF-8 wins at once (legacy multibyte text is practically never valid UTF-8).
 4. Otherwise every candidate (UTF-8, GB18030, Big5 as cp950 or as Big5-HKSCS) is decoded with
    undecodable bytes replaced by U+FFFD and counted, giving up on a candidate with more
-   undecodable sequences than `MAX_REPLACED_SHARE` of the non-ASCII bytes. The candidate with the lowest *cost* wins: the
-   sum of each character's penalty (`char_penalties`: 0 for ASCII, punctuation and the frequent
-   hanzi of GB2312 and Big5, more for the less frequent, for kana, Greek or box drawing that a
-   wrong two-byte reading makes, most for private-use and control characters) plus
-   `REPLACED_PENALTY` per replaced byte. Ties go to the earlier candidate.
+   undecodable sequences than `MAX_REPLACED_SHARE` of the non-ASCII bytes. The candidate with
+   the lowest *cost* wins: the sum of each character's penalty (`char_penalties`: 0 for ASCII,
+   punctuation and the frequent hanzi of GB2312 and Big5, more for the less frequent, for
+   kana, Greek or box drawing that a wrong two-byte reading makes, most for private-use and
+   control characters) plus `REPLACED_PENALTY` per replaced byte. Ties go to the earlier one.
 5. A winner that still reads as implausible (mean penalty per non-ASCII character above
    `MAX_MEAN_PENALTY`), or no candidate at all, lets charset-normalizer propose another
    encoding, kept when it is plausible and costs less. No plausible reading: refused.

@@ -181,7 +181,8 @@ def main() -> None:
     else:
         print(f"{len(pages)} pages (seeds + dev `text`), seed {args.seed}, "
               f"{'textio ' + args.textio if args.textio else 'classifier/textio.py'}")
-        print(f"{'encoding':<11}{'bad':>4}{'pages':>7}{'right family':>14}{'refused':>9}{'char acc':>10}{'replaced':>10}")
+        print(f"{'encoding':<11}{'bad':>4}{'pages':>7}{'right family':>14}{'refused':>9}{'char acc':>10}"
+              f"{'replaced':>10}")
         for r in rows:
             print(f"{r['encoding']:<11}{r['bad_bytes']:>4}{r['pages']:>7}"
                   f"{r['right_family']:>8} {r['right_family'] / r['pages']:>5.1%}{r['refused']:>9}"
