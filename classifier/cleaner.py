@@ -448,7 +448,7 @@ class Cleaner:
             report = repair.mojibake_report(text, codes, _mojibake_counts(codes))
             moji = report["status"] != repair.OK
             if report["rare"] >= repair.GARBLED_MIN_RARE:  # the paragraphs holding a garbled run
-                runs = [a for a, _ in repair.garbled_runs(text, codes)]
+                runs = [a for a, _, _ in repair.garbled_runs(text, codes)]
                 garbled = set((starts.searchsorted(runs, side="right") - 1).tolist())
         if not (pinyin or moji or garbled):
             return None, {}, []
@@ -471,10 +471,13 @@ class Cleaner:
                     flagged.append(i)
                     notes.setdefault(i, []).append("flagged: unreadable mojibake, not kept")
             if garbled and i in garbled and i not in flagged:
-                fixed, removed = repair.strip_garbled_runs(texts[i])
+                fixed, redecoded, removed = repair.fix_garbled_runs(texts[i])
+                if redecoded:
+                    notes.setdefault(i, []).append(f"repaired: {redecoded} garbled run(s) re-decoded (UTF-8 read as GBK)")
                 if removed:
-                    texts[i], changed = fixed, True
                     notes.setdefault(i, []).append(f"repaired: {removed} garbled character(s) removed (lost bytes)")
+                if fixed != texts[i]:
+                    texts[i], changed = fixed, True
         return (texts if changed else None), notes, flagged
 
     def clean(self, text: str) -> Page:

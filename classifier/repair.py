@@ -298,56 +298,97 @@ def fix_mojibake(text: str) -> tuple[str, str]:
     return "\n".join(out), FLAGGED if failed else REPAIRED
 
 
-# A garbled run inside an otherwise readable line: UTF-8 bytes of a few characters read as GBK
-# (a quote pasted from another page), '?' where bytes were lost. At least GARBLED_MIN_RARE rare
-# characters (see `char_classes`) at most GARBLED_GAP characters apart, with a sign of lost
-# bytes: a private-use character among them, or '?' just before. Real text holds rare
-# characters alone or in literary pairs (滟滪, 〇 in 二〇二〇), never with those signs: no run in
-# the gold content of the 148 dev pages, both of seed 002's (scripts/eval_repair.py).
+# A garbled run inside an otherwise readable line: the UTF-8 bytes of a few characters read as
+# GBK (a quote pasted from another page), often with bytes lost ('?'). A run is at least
+# GARBLED_MIN_RARE rare characters (see `char_classes`) at most GARBLED_GAP characters apart.
+# It is re-decoded when a stretch around it (its ends moved by up to GARBLED_EDGE characters)
+# round-trips exactly, GB18030 back to UTF-8, into ordinary text (frequent hanzi and symbols,
+# printable ASCII); else it is
+# removed when it shows lost bytes: a private-use character in it, or '?' in it or at its ends. Real
+# text holds rare characters alone or in literary pairs (滟滪, 〇 in 二〇二〇) that neither round-trip
+# nor show those signs: no run in the 30,520 lines of the dev pages (scripts/eval_repair.py).
 GARBLED_GAP = 3
 GARBLED_MIN_RARE = 2
+GARBLED_EDGE = 2
 _PRIVATE_USE = range(0xE000, 0xF900)
 _LOST = "?？!"  # what a lost byte or a mis-read quote mark leaves before a run
 
 
-def garbled_runs(text: str, codes: np.ndarray | None = None) -> list[tuple[int, int]]:
-    """(start, end) of each garbled run in `text` (see GARBLED_GAP), with the '?' marks just
-    before it and the ASCII letters just after it (lost bytes' leftovers). `codes` may pass
-    the text's code points when already computed."""
-    if codes is None and text.isascii():
-        return []
+def _rare_clusters(text: str, codes: np.ndarray | None) -> list[list[int]]:
+    """Offsets of the rare characters of `text`, in clusters at most GARBLED_GAP apart."""
     cls = _classes(_codes(text) if codes is None else codes)
     rare_at = np.flatnonzero(cls == RARE).tolist()
-    out: list[tuple[int, int]] = []
-    i = 0
-    while i < len(rare_at):
-        j = i
-        while j + 1 < len(rare_at) and rare_at[j + 1] - rare_at[j] <= GARBLED_GAP + 1:
-            j += 1
-        run = rare_at[i:j + 1]
+    clusters: list[list[int]] = []
+    for at in rare_at:
+        if clusters and at - clusters[-1][-1] <= GARBLED_GAP + 1:
+            clusters[-1].append(at)
+        else:
+            clusters.append([at])
+    return [c for c in clusters if len(c) >= GARBLED_MIN_RARE]
+
+
+def _re_decoded(text: str, first: int, last: int) -> tuple[int, int, str] | None:
+    """(start, end, fixed): the stretch around text[first:last + 1] that round-trips exactly
+    into ordinary text, trying its ends moved out by up to GARBLED_EDGE."""
+    for grow in range(GARBLED_EDGE + 1):
+        for left in range(grow + 1):
+            a, z = first - left, last + 1 + grow - left
+            if a < 0 or z > len(text):
+                continue
+            fixed = _round_trip(text[a:z])
+            if fixed is not None and _ordinary(fixed):
+                return a, z, fixed
+    return None
+
+
+def _ordinary(text: str) -> bool:
+    """True when every character is printable ASCII or COMMON (a frequent hanzi or symbol)."""
+    cls = _classes(_codes(text))
+    return bool((cls == COMMON).any()) and all(c == COMMON or ch.isascii() and ch.isprintable()
+                                                  for c, ch in zip(cls.tolist(), text))
+
+
+def garbled_runs(text: str, codes: np.ndarray | None = None) -> list[tuple[int, int, str | None]]:
+    """(start, end, replacement) of each garbled run in `text`: the re-decoded text, or None
+    for a run to remove (with the '?' marks at its ends and the ASCII letters just after it,
+    lost bytes' leftovers). `codes` may pass the text's code points when already computed."""
+    if codes is None and text.isascii():
+        return []
+    out: list[tuple[int, int, str | None]] = []
+    for run in _rare_clusters(text, codes):
+        found = _re_decoded(text, run[0], run[-1])
+        if found is not None:
+            out.append(found)
+            continue
         start, end = run[0], run[-1] + 1
         while start and text[start - 1] in _LOST:
             start -= 1
-        lost = start < run[0] or any(ord(text[k]) in _PRIVATE_USE for k in run)
-        if len(run) >= GARBLED_MIN_RARE and lost:
-            while end < len(text) and text[end].isascii() and text[end].isalpha():
-                end += 1
-            out.append((start, end))
-        i = j + 1
+        while end < len(text) and (text[end] in _LOST or text[end].isascii() and text[end].isalpha()):
+            end += 1
+        if any(c in _LOST for c in text[start:end]) or any(ord(text[k]) in _PRIVATE_USE for k in run):
+            out.append((start, end, None))
     return out
 
 
-def strip_garbled_runs(text: str) -> tuple[str, int]:
-    """`text` without its garbled runs, and how many characters were removed (0: unchanged)."""
+def fix_garbled_runs(text: str) -> tuple[str, int, int]:
+    """`text` with its garbled runs re-decoded or removed: (text, runs re-decoded, characters
+    removed); (text, 0, 0) when it has none."""
     runs = garbled_runs(text)
     if not runs:
-        return text, 0
-    kept, at = [], 0
-    for a, z in runs:
+        return text, 0, 0
+    kept, at, fixed, removed = [], 0, 0, 0
+    for a, z, replacement in runs:
+        if a < at:  # a stretch grown into the previous run's: that run's text stands
+            continue
         kept.append(text[at:a])
+        if replacement is None:
+            removed += z - a
+        else:
+            kept.append(replacement)
+            fixed += 1
         at = z
     kept.append(text[at:])
-    return "".join(kept), sum(z - a for a, z in runs)
+    return "".join(kept), fixed, removed
 
 
 # ---------------------------------------------------------------------------------------------

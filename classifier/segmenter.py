@@ -174,14 +174,18 @@ BRAND_MIN_HITS = 2     # ... when that text occurs in at least this many spam pa
 
 
 _BRAND_PREFIX_RE = re.compile(r"[\s•·\-*]*([^\s:：>|_]{2,%d})[:：]" % BRAND_MAX_CHARS)
+_BRAND_NAME_RE = re.compile(r"[^\s:：>|_,，。、]+")  # one name: no space, separator or punctuation
 
 
 def _brand_prefixed(texts: list[str], labels: np.ndarray, spam: list[str]) -> list[int]:
     """Paragraphs that open with a brand prefix ("琉璃湾:") that opens a spam paragraph of the
-    page too ("琉璃湾:网 > 社会 > 正文") and occurs in no other article paragraph: the injection
-    pattern of seed 000, where the brand prefixes the breadcrumb and the list items alike.
-    Labels them spam in place."""
+    page too ("琉璃湾:网 > 社会 > 正文"), or is the whole text of a short spam paragraph (the
+    site name "琉璃湾" above "琉璃湾:多地出台…"), and occurs in no other article paragraph: the
+    injection pattern of seed 000, where the brand prefixes the breadcrumb, the headline and the
+    list items alike. Labels them spam in place."""
     prefixes = {m.group(1) for m in map(_BRAND_PREFIX_RE.match, spam) if m}
+    # a spam paragraph that is a bare name ("翠鸟汇", the site name) prefixes headlines too
+    prefixes |= {t for t in map(str.strip, spam) if 2 <= len(t) <= BRAND_MAX_CHARS and _BRAND_NAME_RE.fullmatch(t)}
     if not prefixes:
         return []
     article = (labels == ARTICLE).nonzero()[0].tolist()

@@ -8,6 +8,14 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import _shared  # noqa: E402
 
+# The tests never read or write a developer's own user model (`webspam train`'s default output):
+# the user model folder is an empty one of this session, for this process and the commands it runs.
+import os  # noqa: E402
+import tempfile  # noqa: E402
+
+os.environ["WEBSPAM_HOME"] = tempfile.mkdtemp(prefix="webspam-home-")
+os.environ.pop("WEBSPAM_MODEL", None)
+
 
 @pytest.fixture(scope="session")
 def cleaner():

@@ -64,3 +64,14 @@ def test_options_are_used():
     assert all(p.kept for p in everything.paragraphs)
     with pytest.raises(TypeError):
         Cleaner.load(no_such_option=1)
+
+
+@pytest.mark.parametrize("bad", [None, b"\xe4\xbd\xa0\xe5\xa5\xbd", 42])
+def test_clean_many_names_the_item_that_is_not_text(cleaner, bad):
+    pages = []
+    with pytest.raises(TypeError, match=r"item 1 is (NoneType|bytes|int), not str"):
+        for page in cleaner.clean_many(["临江市新建口袋公园二十个。", bad, "不会读到这里。"]):
+            pages.append(page)
+    assert len(pages) == 1 and pages[0].text  # the pages before it were yielded
+    with pytest.raises(TypeError, match="not str"):
+        cleaner.clean(bad)

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from classifier import repair
 from classifier.repair import (FLAGGED, OK, PINYIN_RE, REPAIRED, REPLACEMENT, UTF8_AS_GBK, fix_mojibake,
                                glued_boundaries, mojibake_report, mojibake_status, split_glued, strip_pinyin)
 
@@ -141,3 +142,48 @@ def test_one_megabyte_without_annotations_is_returned_unchanged():
     assert mojibake_status(text) == OK
     assert fix_mojibake(text) == (text, OK)
     assert all(glued_boundaries(line) == [] for line in text.splitlines())
+
+
+# --- garbled runs: a few characters' UTF-8 read as GBK inside a readable line, bytes lost ------
+
+GARBLED_LINES = [
+    "国有企业是数字政府建设的重要参与者。“数字政府建设是一项长期性工程。”中国移动董事长表示。",
+    "專家們普遍認為，各地的探索積累了寶貴經驗。“數字政府建設是一項系統工程。”他說。",
+]
+
+
+def mangle(line: str, a: int, z: int) -> str:
+    """line with line[a:z] encoded as UTF-8 and read back as GBK, lost bytes as '?'."""
+    return line[:a] + line[a:z].encode("utf-8").decode("gbk", "replace").replace("\ufffd", "?") + line[z:]
+
+
+def test_garbled_run_is_re_decoded_exactly():
+    line = GARBLED_LINES[0]
+    a = line.index("。") + 1
+    bad = mangle(line, a, a + 8)  # 24 bytes: nothing lost
+    assert bad != line and repair.fix_garbled_runs(bad) == (line, 1, 0)
+
+
+@pytest.mark.parametrize("line", GARBLED_LINES)
+def test_garbled_run_with_lost_bytes_is_removed_and_the_rest_kept(line):
+    a = line.index("。") + 1
+    z = a + 7
+    bad = mangle(line, a, z)
+    assert "?" in bad  # an odd number of bytes: the last one lost
+    fixed, redecoded, removed = repair.fix_garbled_runs(bad)
+    assert removed > 0 and line[:a] in fixed and line[z:] in fixed
+
+
+@pytest.mark.parametrize("text", ["路经滟滪双蓬鬓，天入沧浪一钓舟。", "从二〇二〇年到二〇三五年基本实现现代化。",
+                                  "佢喺度食緊嘢，嘅確好開心。", "王喆和李堃都是好朋友。", "plain ascii text?!"])
+def test_real_text_has_no_garbled_run(text):
+    assert repair.garbled_runs(text) == [] and repair.fix_garbled_runs(text) == (text, 0, 0)
+
+
+def test_cleaner_removes_a_garbled_run_and_keeps_the_paragraph(cleaner):
+    line = GARBLED_LINES[0]
+    a = line.index("。") + 1
+    page = cleaner.clean("临江新闻网\n" + mangle(line, a, a + 7) + "\n责任编辑：周文")
+    p = page.paragraphs[1]
+    assert "garbled" in p.reason and line[:a] in p.text and line[a + 7:] in p.text
+    assert not any(0xE000 <= ord(c) < 0xF900 for c in page.text)
