@@ -187,3 +187,12 @@ def test_cleaner_removes_a_garbled_run_and_keeps_the_paragraph(cleaner):
     p = page.paragraphs[1]
     assert "garbled" in p.reason and line[:a] in p.text and line[a + 7:] in p.text
     assert not any(0xE000 <= ord(c) < 0xF900 for c in page.text)
+
+
+def test_seed_articles_keep_no_garbled_text(shared, cleaner):
+    """Seed 002 holds a quote whose bytes were lost mid-line: its paragraph is kept, the garbage
+    is not (no private-use character, no run of rare characters left in the article)."""
+    for page in shared.seed_pages():
+        text = cleaner.clean(page["text"]).text
+        assert not any(0xE000 <= ord(c) < 0xF900 for c in text), page["id"]
+        assert repair.garbled_runs(text) == [], page["id"]
