@@ -8,13 +8,16 @@ from setuptools.command.build_py import build_py
 
 
 class BuildWithModel(build_py):
-    """Put models/webspam.npz into the package as classifier/models/webspam.npz."""
+    """Put models/webspam.npz into the package as classifier/models/webspam.npz, and the
+    labeling guide as classifier/LABELING.md (`webspam guide`)."""
 
     def run(self):
         super().run()
+        here = Path(__file__).parent
         target = Path(self.build_lib) / "classifier" / "models"
         target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(Path(__file__).parent / "models" / "webspam.npz", target / "webspam.npz")
+        shutil.copyfile(here / "models" / "webspam.npz", target / "webspam.npz")
+        shutil.copyfile(here / "LABELING.md", Path(self.build_lib) / "classifier" / "LABELING.md")
 
 
 def extensions():

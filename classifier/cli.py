@@ -292,6 +292,16 @@ def _worth_checking(paragraphs, uncertain: float) -> List[bool]:
 
 
 @app.command()
+def guide() -> None:
+    """Print the labeling guide: the four labels, how to decide, spam kinds, the file format."""
+    from importlib import resources
+
+    packaged = Path(str(resources.files("classifier"))) / "LABELING.md"
+    path = packaged if packaged.exists() else Path(__file__).resolve().parent.parent / "LABELING.md"
+    typer.echo(path.read_text(encoding="utf-8"), nl=False)
+
+
+@app.command()
 def check(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files or directories.")) -> None:
     """Count pages and paragraphs per file, label and script; report every problem with file:line."""
     from .labeled import check_labeled

@@ -251,3 +251,9 @@ def test_label_ids_are_unique_and_texts_are_the_pages_own(tmp_path):
     # the site name and every paragraph that repeats it (a headline prefix) are marked
     marked = [p["text"] for p in pages[0]["paragraphs"] if p.get("check")]
     assert "鹭湾在线" in marked and any(t.startswith("鹭湾在线:") for t in marked)
+
+
+def test_guide_prints_the_labeling_guide():
+    code, out, err = run("guide")
+    assert code == 0, err
+    assert out.startswith("# Labeling pages for webspam") and "`promo`" in out and "Spam wins" in out
