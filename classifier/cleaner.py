@@ -552,14 +552,14 @@ class Cleaner:
         texts = _Texts(p.text, starts, ends)
         found: list = []
 
-        def hits() -> list:  # the spam lexicon's terms in the page, found once
+        def hits() -> list:  # the spam lexicon's terms in the spam paragraphs, found once
             if not found:
-                found.append(page_terms(p.text, p.codes, p.starts))
+                found.append(page_terms(p.text, p.codes, p.starts, p.ends, (labels == SPAM).nonzero()[0]))
             return found[0]
         state = PageState(texts.__getitem__, texts, labels, probs, sizes, page_candidates(p.codes, p.starts, p.ends),
                           marked_candidates(p.codes, p.starts, p.ends), hits, p.flagged, self.options.rescue_empty)
         run_page_rules(state, notes)
-        stats, terms = stats_of(texts, labels, probs, sizes, hits(), state.site)
+        stats, terms = stats_of(texts, labels, probs, sizes, hits() if (labels == SPAM).any() else [], state.site)
         kinds: dict[int, str] = {}
         for i in (labels == SPAM).nonzero()[0].tolist():
             if i in terms:

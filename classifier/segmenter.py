@@ -857,7 +857,7 @@ def _spam_site(s: PageState):
     if not (s.labels == SPAM).any():
         return ([],)
     from .verdict import SITE_NAMES, site_offering
-    s.site, out = site_offering(s.text_of, s.labels, s.sizes, s.hits())
+    s.site, out = site_offering(s.text_of, s.labels, s.sizes, s.hits)
     if s.site:
         s.facts["site"] = SITE_NAMES[s.site]
     return (out,)

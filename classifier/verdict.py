@@ -99,18 +99,31 @@ def kind_terms() -> _Kinds:
     return _Kinds(terms)
 
 
-def page_terms(text: str, codes: np.ndarray, starts: np.ndarray) -> list[tuple[int, str, str]]:
-    """(paragraph index, kind, term as written) of every spam-lexicon term in the page text
-    (one pass; `codes` its code points, `starts` its paragraphs' starts)."""
+_SEP = np.array([0xFFFF], dtype=np.intp)  # between paragraphs: no term holds it
+
+
+def page_terms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+               which: np.ndarray | None = None) -> list[tuple[int, str, str]]:
+    """(paragraph index, kind, term as written) of every spam-lexicon term in the paragraphs
+    `which` (indexes; default all) of the page (`codes` its code points, ``starts:ends`` its
+    paragraphs), by one Aho-Corasick pass over their folded text."""
     from .normalize import fold_codes
-    if not len(codes):
+    idx = np.arange(len(starts)) if which is None else np.asarray(which, dtype=np.int64)
+    if not len(codes) or not len(idx):
         return []
-    folded = fold_codes(codes).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
-    spans = kind_terms().spans(folded)
+    lo, hi = starts[idx].tolist(), ends[idx].tolist()
+    pieces = [x for a, z in zip(lo, hi) for x in (codes[a:z], _SEP)]
+    joined = fold_codes(np.concatenate(pieces))
+    offsets = np.cumsum([0] + [z - a + 1 for a, z in zip(lo, hi)])[:-1]  # where each paragraph starts in `joined`
+    spans = kind_terms().spans(joined.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass"))
     if not spans:
         return []
-    where = (np.searchsorted(starts, [s for s, _, _ in spans], side="right") - 1).tolist()
-    return [(i, kind, text[s:e]) for i, (s, e, kind) in zip(where, spans) if i >= 0]
+    where = (np.searchsorted(offsets, [s for s, _, _ in spans], side="right") - 1).tolist()
+    out = []
+    for k, (s, e, kind) in zip(where, spans):
+        at = lo[k] + s - int(offsets[k])
+        out.append((int(idx[k]), kind, text[at:at + e - s]))
+    return out
 
 
 # --- generic chrome of a spam site (rule 6) ---------------------------------------------------
@@ -158,7 +171,6 @@ class PageStats:
     spam_prob: float = 0.0          # summed p(spam) over the paragraphs
     strong_spam_lines: int = 0      # spam paragraphs the model itself gives p(spam) >= STRONG
     promo_spam_lines: int = 0       # spam paragraphs holding a promo term
-    term_lines: int = 0             # paragraphs (any label) holding a promo term
     repeated_spam: int = 0          # spam paragraphs whose text repeats an earlier spam paragraph
     site: str | None = None         # the promo kind when `site_offering` fired
     terms: dict[str, Counter] = field(default_factory=dict)  # kind -> term -> count, in spam paragraphs
@@ -168,23 +180,22 @@ class PageStats:
         return PageStats(*(getattr(self, f) + getattr(other, f) for f in
                            ("lines", "chars", "spam_lines", "spam_chars", "spam_prob", "strong_spam_lines",
                             "promo_spam_lines",
-                            "term_lines", "repeated_spam")),
+                            "repeated_spam")),
                          site=self.site or other.site, terms=terms)
 
 
 STRONG = 0.9
 FEATURES = ("spam_char_share", "spam_line_share", "mean_p_spam", "log_spam_lines", "log_strong_spam_lines",
-            "log_promo_spam_lines", "term_line_share", "repeated_spam_share")
+            "log_promo_spam_lines", "repeated_spam_share")
 # Fitted by scripts/fit_verdict.py (see its docstring for the data and the command).
-WEIGHTS = (0.365, -0.348, -0.35, 0.868, 2.685, 2.546, 0.108, -0.049)
-BIAS = -2.829
+WEIGHTS = (0.366, -0.329, -0.326, 0.863, 2.686, 2.555, -0.048)
+BIAS = -2.828
 
 
 def features(s: PageStats) -> list[float]:
     lines, chars = max(s.lines, 1), max(s.chars, 1)
     return [s.spam_chars / chars, s.spam_lines / lines, s.spam_prob / lines, math.log1p(s.spam_lines),
-            math.log1p(s.strong_spam_lines), math.log1p(s.promo_spam_lines), s.term_lines / lines,
-            s.repeated_spam / max(s.spam_lines, 1)]
+            math.log1p(s.strong_spam_lines), math.log1p(s.promo_spam_lines), s.repeated_spam / max(s.spam_lines, 1)]
 
 
 def score_of(s: PageStats) -> float:
@@ -237,13 +248,12 @@ def page_kind(s: PageStats) -> str | None:
 
 def verdict(s: PageStats) -> Verdict:
     score = score_of(s)
+    if not s.spam_lines:
+        return Verdict(score, None, None, "no spam paragraph")
     share = s.spam_chars / max(s.chars, 1)
     kind = page_kind(s)
-    terms = _top_terms(s)
+    terms = _top_terms(s) if s.terms else []
     said = f"; terms {', '.join(terms)}" if terms else ""
-    if not s.spam_lines:
-        reason = "no spam paragraph" + (f"; {s.term_lines} line(s) with spam terms" if s.term_lines else "")
-        return Verdict(score, None, None, reason)
     if s.site:
         return Verdict(score, kind, "site", f"{SITE_NAMES[kind]}: {share:.0%} of characters in spam paragraphs{said}")
     lines = f"{s.spam_lines} spam line{'s' if s.spam_lines > 1 else ''}"
@@ -259,17 +269,18 @@ def stats_of(texts, labels: np.ndarray, probs: np.ndarray, sizes: np.ndarray,
     """The page's `PageStats` and, per spam paragraph, the promo terms it holds (kind order
     gambling, lottery, adult; "kind:term")."""
     spam = labels == SPAM
-    s = PageStats(lines=len(labels), chars=int(sizes.sum()), spam_lines=int(spam.sum()),
+    n_spam = int(spam.sum())
+    if not n_spam:  # most pages: what the verdict reads of them is their size and summed p(spam)
+        return PageStats(lines=len(labels), chars=int(sizes.sum()),
+                         spam_prob=float(probs[:, SPAM].sum()) if len(probs) else 0.0), {}
+    s = PageStats(lines=len(labels), chars=int(sizes.sum()), spam_lines=n_spam,
                   spam_chars=int(sizes[spam].sum()), spam_prob=float(probs[:, SPAM].sum()) if len(probs) else 0.0,
                   strong_spam_lines=int((probs[spam, SPAM] >= STRONG).sum()) if len(probs) else 0, site=site)
     per: dict[int, list[str]] = {}
-    with_terms: set[int] = set()
     for i, kind, term in hits:
-        with_terms.add(i)
         if spam[i]:
             per.setdefault(i, []).append(f"{kind}:{term}")
             s.terms.setdefault(kind, Counter())[term] += 1
-    s.term_lines = len(with_terms)
     s.promo_spam_lines = len(per)
     if s.spam_lines > 1:
         seen: set[str] = set()
@@ -282,8 +293,10 @@ def stats_of(texts, labels: np.ndarray, probs: np.ndarray, sizes: np.ndarray,
 
 # --- rule 6: whole spam sites -------------------------------------------------------------------
 
-def site_kind(labels: np.ndarray, sizes: np.ndarray, hits: list[tuple[int, str, str]]) -> str | None:
-    """The promo kind when the page is a gambling, lottery or porn site (see SITE_*), else None."""
+def site_kind(labels: np.ndarray, sizes: np.ndarray, hits) -> str | None:
+    """The promo kind when the page is a gambling, lottery or porn site (see SITE_*), else None.
+    `hits`: the spam lexicon's (paragraph, kind, term) hits, or a function returning them
+    (called only when the page's layout already looks like a site's)."""
     spam = labels == SPAM
     n_spam = int(spam.sum())
     if n_spam < SITE_MIN_SPAM_LINES:
@@ -293,7 +306,7 @@ def site_kind(labels: np.ndarray, sizes: np.ndarray, hits: list[tuple[int, str, 
             or sizes[labels == ARTICLE].sum() > SITE_MAX_ARTICLE_SHARE * sizes[content].sum():
         return None
     by_kind: dict[str, set[int]] = {}
-    for i, kind, _ in hits:
+    for i, kind, _ in (hits() if callable(hits) else hits):
         if spam[i]:
             by_kind.setdefault(kind, set()).add(i)
     promo = len(set().union(*by_kind.values())) if by_kind else 0
@@ -302,8 +315,7 @@ def site_kind(labels: np.ndarray, sizes: np.ndarray, hits: list[tuple[int, str, 
     return max(PROMO, key=lambda k: len(by_kind.get(k, ())))
 
 
-def site_offering(text_of, labels: np.ndarray, sizes: np.ndarray, hits: list[tuple[int, str, str]]
-                  ) -> tuple[str | None, list[int]]:
+def site_offering(text_of, labels: np.ndarray, sizes: np.ndarray, hits) -> tuple[str | None, list[int]]:
     """Rule 6: on a promo spam site (`site_kind`), the offering becomes spam, in place: from its
     first to its last spam paragraph, widened over the lines next to them up to the first
     generic `chrome` line on either side (a category menu above the titles), every article

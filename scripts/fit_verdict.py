@@ -62,7 +62,8 @@ def held_out_stats(paths: list[str], folds: int) -> list[dict]:
 
 
 def stats_of(d: dict) -> PageStats:
-    s = dict(d)
+    known = PageStats.__dataclass_fields__
+    s = {k: v for k, v in d.items() if k in known}
     s["terms"] = {k: Counter(v) for k, v in s["terms"].items()}
     return PageStats(**s)
 

@@ -58,7 +58,7 @@ def _page(lines):
     probs = np.full((len(lines), 4), 0.02)
     probs[np.arange(len(lines)), labels] = 0.94
     sizes = np.array([len(t) for t in texts], dtype=np.int64)
-    hits = page_terms(text, codes_of(text), starts)
+    hits = page_terms(text, codes_of(text), starts, starts + sizes)
     return texts, labels, probs, sizes, hits
 
 
@@ -107,12 +107,23 @@ def test_topic_pages_without_spam_paragraphs_are_not_spam(lines):
 def test_score_is_monotone_in_spam_evidence():
     weak = PageStats(lines=100, chars=5000, spam_lines=1, spam_chars=10, spam_prob=0.6)
     strong = PageStats(lines=100, chars=5000, spam_lines=1, spam_chars=10, spam_prob=1.0, strong_spam_lines=1,
-                       promo_spam_lines=1, term_lines=1)
+                       promo_spam_lines=1)
     site = PageStats(lines=100, chars=5000, spam_lines=80, spam_chars=4000, spam_prob=80.0, strong_spam_lines=70,
-                     promo_spam_lines=60, term_lines=60)
+                     promo_spam_lines=60)
     scores = [verdict(s).score for s in (PageStats(lines=100, chars=5000), weak, strong, site)]
     assert scores == sorted(scores) and scores[0] < 0.5 and scores[-1] > 0.9
     assert all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_page_terms_in_chosen_paragraphs():
+    texts = ["新闻", "必威体育注册送彩金", "六合彩特码 三肖", "正文"]
+    text = "\n".join(texts)
+    starts = np.array([0, 3, 13, 23])
+    ends = starts + np.array([len(t) for t in texts])
+    hits = page_terms(text, codes_of(text), starts, ends)
+    assert {(i, kind) for i, kind, _ in hits} >= {(1, "gambling"), (2, "lottery")}
+    assert all(term in texts[i] for i, _, term in hits)
+    assert {i for i, _, _ in page_terms(text, codes_of(text), starts, ends, np.array([2]))} == {2}
 
 
 def test_stats_add_up_over_parts():
