@@ -109,6 +109,7 @@ class _Explainer:
         self.probs, self.labels, self.changed, self.repairs = probs, labels, changed, repairs
         self._index_of, self._indexed = None, None  # the batch `_index` indexed, and its index
         self._later = None  # the batches after `batch`, when the page has several
+        self._rows = None  # labels, probabilities and changes as lists (`reason`)
 
     def _batch_for(self, i: int):
         b = self.batch
@@ -155,8 +156,9 @@ class _Explainer:
         return self._indexed
 
     def reason(self, i: int) -> str:
-        label = int(self.labels[i])
-        probs = self.probs[i].tolist()
+        if self._rows is None:  # the page's labels, probabilities and changes as Python values, once
+            self._rows = (self.labels.tolist(), self.probs.tolist(), self.changed.tolist())
+        label, probs, changed = (column[i] for column in self._rows)
         parts = [f"{LABELS[label]} {probs[label]:.2f}"]
         if self.repairs.get(i):
             parts.append(", ".join(self.repairs[i]))
@@ -181,7 +183,7 @@ class _Explainer:
                 grams.append(g)
         if grams:
             parts.append("n-grams " + ", ".join(f"「{g}」" for g in grams))
-        if self.changed[i]:
+        if changed:
             top = probs.index(max(probs))  # the classifier's label
             parts.append(f"segmenter: {LABELS[top]} {probs[top]:.2f} -> {LABELS[label]} from its neighbours")
         return "; ".join(parts)
@@ -551,11 +553,14 @@ class Cleaner:
         starts, ends, sizes = p.starts.tolist(), p.ends.tolist(), p.ends - p.starts
         texts = _Texts(p.text, starts, ends)
         found: list = []
+        scanned = np.zeros(len(labels), dtype=bool)
 
-        def hits() -> list:  # the spam lexicon's terms in the spam paragraphs, found once
-            if not found:
-                found.append(page_terms(p.text, p.codes, p.starts, p.ends, (labels == SPAM).nonzero()[0]))
-            return found[0]
+        def hits() -> list:  # the spam lexicon's terms in the spam paragraphs, each scanned once
+            new = (labels == SPAM) & ~scanned
+            if new.any() or not found:
+                found.extend(page_terms(p.text, p.codes, p.starts, p.ends, new.nonzero()[0]))
+                scanned[new] = True
+            return found
         state = PageState(texts.__getitem__, texts, labels, probs, sizes, page_candidates(p.codes, p.starts, p.ends),
                           marked_candidates(p.codes, p.starts, p.ends), hits, p.flagged, self.options.rescue_empty)
         run_page_rules(state, notes)

@@ -853,6 +853,13 @@ def _spam_brands(s: PageState):
     return (propagate_spam(s.texts, s.labels, s.marks.lengths) if (s.labels == SPAM).any() else [],)
 
 
+def _spam_terms(s: PageState):
+    if not (s.labels == SPAM).any():
+        return ([],)
+    from .verdict import spread_terms
+    return (spread_terms(s.texts, s.labels, s.probs, s.hits),)
+
+
 def _spam_site(s: PageState):
     if not (s.labels == SPAM).any():
         return ([],)
@@ -883,6 +890,7 @@ PAGE_RULES: tuple[PageRule, ...] = (
     PageRule("original_title", lambda s: (original_titles(s.text_of, s.labels, s.sizes),),
              ("segmenter: an original-title line, page metadata",)),
     PageRule("spam_brands", _spam_brands, ("segmenter: carries a brand found in spam paragraphs of the page",)),
+    PageRule("spam_terms", _spam_terms, ("segmenter: holds a promo term of a spam paragraph of the page",)),
     PageRule("spam_site", _spam_site, ("segmenter: part of the offering of a {site} (whole spam site)",)),
 )
 

@@ -17,6 +17,7 @@ spam even when each looks harmless alone, while generic chrome (`chrome`) stays 
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -31,10 +32,10 @@ KINDS = ("gambling", "lottery", "adult", "seo")   # a page's spam kind
 PROMO = ("gambling", "lottery", "adult")          # kinds that promote an operator: paragraph kind promo
 # lexicon kind -> page kind (the lexicon's spam lists, or the older matcher categories)
 _LEXICON_KIND = {"betting": "gambling", "gambling": "gambling", "lottery": "lottery", "adult": "adult"}
-# A few Mark Six tip-site terms, so that lottery sites are told from betting sites while the
+# A few Mark Six tip-site terms, so that lottery sites are told from betting sites when the
 # lexicon has no lottery list of its own (common jargon, not copied text).
-_LOTTERY_TERMS = ("六合彩", "特码", "特碼", "平特", "三肖", "六肖", "一肖", "生肖", "心水", "开奖", "開獎", "玄机", "玄機",
-                  "码报", "碼報", "香港马会", "澳门彩", "澳門彩", "欲钱", "单双", "波色", "尾数", "平码", "三中三", "二中二")
+_LOTTERY_TERMS = ("六合彩", "特码", "特碼", "平特一肖", "三肖中特", "六肖中特", "一肖中特", "心水资料", "码报", "碼報",
+                  "澳门彩", "澳門彩", "欲钱买", "三中三", "二中二")
 
 SITE_NAMES = {"gambling": "gambling site", "lottery": "lottery-tips site", "adult": "porn site", "seo": "seo doorway"}
 REASON_TERMS = 3
@@ -91,7 +92,8 @@ def kind_terms() -> _Kinds:
         for word, cat in lexicon.builtin_keywords():
             if cat in ("gambling", "adult"):
                 terms[cat].append(word)
-    terms["lottery"] += [t for t in _LOTTERY_TERMS if t not in terms["lottery"]]
+    if not terms["lottery"]:
+        terms["lottery"] = list(_LOTTERY_TERMS)
     # a term listed under two kinds counts for the first (gambling, lottery, adult)
     seen: set[str] = set()
     for kind in PROMO:
@@ -289,6 +291,42 @@ def stats_of(texts, labels: np.ndarray, probs: np.ndarray, sizes: np.ndarray,
             s.repeated_spam += t in seen
             seen.add(t)
     return s, per
+
+
+# --- rule 7: a brand injected into several paragraphs ------------------------------------------
+
+SPREAD_MIN_CHARS = 3   # a promo term this long ...
+SPREAD_SURE = 0.9      # ... in a spam paragraph the model is this sure of ...
+SPREAD_MAX_TERMS = 50  # ... (at most this many distinct terms are followed) marks every paragraph holding it
+
+
+def spread_terms(texts, labels: np.ndarray, probs: np.ndarray, hits) -> list[int]:
+    """Paragraphs that hold a promo term (a brand, a porn title word, a tip-site term) of at
+    least SPREAD_MIN_CHARS characters that occurs in a spam paragraph the model gives
+    p(spam) >= SPREAD_SURE: the brand was injected there too (LABELING.md rule 7: a casino name
+    in place of the company's, in the breadcrumb, the headline and the copyright line).
+    Labels them spam in place. `texts` needs ``text``, ``starts`` and ``ends`` (the cleaner's
+    `_Texts`)."""
+    spam = labels == SPAM
+    sure = spam & (probs[:, SPAM] >= SPREAD_SURE) if len(probs) else spam
+    if not sure.any() or spam.all():
+        return []
+    terms = list(dict.fromkeys(t for i, _, t in (hits() if callable(hits) else hits)
+                               if sure[i] and len(t.strip()) >= SPREAD_MIN_CHARS))[:SPREAD_MAX_TERMS]
+    if not terms:
+        return []
+    text, starts = texts.text, texts.starts
+    out: set[int] = set()
+    for t in terms:
+        at = text.find(t)
+        while at >= 0:
+            i = bisect.bisect_right(starts, at) - 1
+            if i >= 0 and not spam[i]:
+                out.add(i)
+            at = text.find(t, max(at + len(t), texts.ends[i] if i >= 0 else 0))  # the next paragraph on
+    found = sorted(out)
+    labels[found] = SPAM
+    return found
 
 
 # --- rule 6: whole spam sites -------------------------------------------------------------------

@@ -154,7 +154,7 @@ def test_page_rules_are_one_ordered_table():
     names = [r.name for r in segmenter.PAGE_RULES]
     assert names == ["rescue_empty", "unreadable", "numbered_lists", "related_list", "marked_teasers_and_ads",
                      "thread_replies", "trailing_blocks", "code_blocks", "enclosed_prose", "original_title",
-                     "spam_brands", "spam_site"]
+                     "spam_brands", "spam_terms", "spam_site"]
     for r in segmenter.PAGE_RULES:
         assert callable(r.apply) and all(isinstance(n, str) and n.startswith("segmenter: ") for n in r.notes)
 
@@ -245,3 +245,30 @@ def test_every_line_the_same_brand(cleaner):
 def test_empty_page_verdict(cleaner):
     v = cleaner.clean("").verdict
     assert not v.is_spam and v.score == 0.0 and v.kind is None
+
+
+class _T:
+    """Paragraph texts with the page text and offsets, as the cleaner's `_Texts`."""
+
+    def __init__(self, texts):
+        self.text = "\n".join(texts)
+        self.starts = [sum(len(t) + 1 for t in texts[:i]) for i in range(len(texts))]
+        self.ends = [s + len(t) for s, t in zip(self.starts, texts)]
+        self._texts = texts
+
+    def __getitem__(self, i):
+        return self._texts[i]
+
+
+@pytest.mark.parametrize("sure,expected", [(0.99, [0, 3]), (0.6, [])])
+def test_spread_terms_follows_an_injected_brand(sure, expected):
+    from classifier.verdict import spread_terms
+    texts = ["校网 乐鱼体育官网", "乐鱼体育官网 - 本校新闻：图书馆落成", "本校举行图书馆落成仪式，师生代表参加。",
+             "版权所有 乐鱼体育官网 浙ICP备00000000号"]
+    labels = np.array([N, S, A, N])
+    probs = np.full((4, 4), 0.02)
+    probs[1, SPAM] = sure
+    t = _T(texts)
+    hits = page_terms(t.text, codes_of(t.text), np.array(t.starts), np.array(t.ends))
+    assert spread_terms(t, labels, probs, hits) == expected
+    assert labels[2] == A
