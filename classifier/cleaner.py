@@ -31,6 +31,8 @@ PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many
 PART_LINES = 50_000     # ... and lines
 REASON_NGRAMS = 3
 REASON_KEYWORDS = 3
+REASON_CANDIDATES = 16  # a paragraph's heaviest n-grams read for its reason (overlapping ones are skipped)
+REASON_WEIGHT_CAP = 1024.0  # n-gram weights above this explain as much as this
 _TONED = char_set_table(repair.TONED_VOWELS)  # code point -> a vowel with a pinyin tone mark
 # code point -> may be the first / second character of a glued footer marker
 _GLUE_FIRST, _GLUE_SECOND = (char_set_table("".join(h[k] for h in repair.GLUE_MARKER_HEADS)) for k in (0, 1))
@@ -148,8 +150,14 @@ class _Explainer:
         contrib = weights[np.arange(len(rows)), label] - weights.mean(axis=1)
         pos = contrib > 0  # only n-grams weighing for the label explain it
         rows, pid, contrib = rows[pos], pid[pos], contrib[pos]
-        order = np.lexsort((rows, -contrib, pid))
-        bounds = np.searchsorted(pid[order], np.arange(n)).tolist()
+        # by paragraph, then weight (most first), then place: one stable sort of one key (the
+        # weights are float32 and kept below REASON_WEIGHT_CAP, so the key keeps their order)
+        key = pid * (2.0 * REASON_WEIGHT_CAP) - np.minimum(contrib, REASON_WEIGHT_CAP)
+        order = np.argsort(key, kind="stable")
+        pid = pid[order]
+        rank = np.arange(len(order)) - np.searchsorted(pid, pid)  # place within its paragraph
+        order, pid = order[rank < REASON_CANDIDATES], pid[rank < REASON_CANDIDATES]
+        bounds = np.searchsorted(pid, np.arange(n)).tolist()
         rows = rows[order]
         grams = (b.ngram_pos[rows].tolist(), b.ngram_len[rows].tolist(), contrib[order].tolist())
         self._index_of, self._indexed = b, (kws, kw_bounds, grams, bounds)
@@ -211,7 +219,11 @@ class Paragraph:
     @property
     def probs(self) -> dict[str, float]:
         row = self._row
-        return row if isinstance(row, dict) else dict(zip(LABELS, (round(float(x), 4) for x in row)))
+        if isinstance(row, dict):
+            return row
+        a, n, d, s = row  # LABELS' order
+        return {"article": round(float(a), 4), "navigation": round(float(n), 4), "ad": round(float(d), 4),
+                "spam": round(float(s), 4)}
 
     @property
     def reason(self) -> str:
