@@ -6,6 +6,9 @@ also carry a finer *kind* (`SPAM_KINDS`): ``betting`` (casino and sports-betting
 their come-ons) and ``lottery`` (Mark Six tip-site and fast-lottery jargon) both count as
 ``gambling``, ``adult`` as ``adult``, ``seo`` (keyword-stuffing and doorway strings) as
 ``spam``. `spam_kind_hits` tells which kinds of spam terms a text holds, for page verdicts.
+The ``*_context`` lists hold words too ambiguous alone to name spam (在线观看, 少妇, 平特,
+登录入口, 365体育's folded form 000体育 which years share): they add to the ``gambling`` and
+``adult`` counts the model weighs in context, but are no kind and `spam_kind_hits` skips them.
 A trained model adds mined keywords (``model.keywords``) and users may add their own
 (``word<TAB>category`` files).
 """
@@ -26,9 +29,11 @@ from .normalize import LUT_SIZE, fold
 CATEGORIES = ("gambling", "adult", "spam", "navigation", "ad", "article")
 # hand-written lists in lexicons/ and the feature category each feeds; mined keywords fill the rest
 LEXICON_CATEGORY = {"betting": "gambling", "lottery": "gambling", "adult": "adult", "seo": "spam",
+                    "gambling_context": "gambling", "adult_context": "adult",
                     "navigation": "navigation", "ad": "ad"}
 LEXICON_FILES = tuple(LEXICON_CATEGORY)
 SPAM_KINDS = ("betting", "lottery", "adult", "seo")  # the spam lists, each its own kind
+# *_context lists: words too ambiguous alone to be a spam kind; they only add to the counts
 
 
 def _read_list(text: str) -> list[str]:

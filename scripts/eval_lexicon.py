@@ -10,6 +10,8 @@ of them:
 - on ../shared/data/dev (148 real pages with gold main content, no labeled spam): the hits
   inside gold content lines, which are false positives unless the page is about the topic,
   with the terms that hit; the hits in the rest of the dump are listed as context.
+The feature-only lists (``*_context``: ambiguous words that add to the keyword counts but
+name no spam kind) get rows of their own in the cc100 tables, for reference.
 `--terms` adds per-term counts on cc100 train (paragraphs hit, of which spam) and the terms
 that hit non-spam paragraphs on either split (terms only: dev is for measuring, not mining).
 """
@@ -23,11 +25,12 @@ from collections import Counter, defaultdict
 from _shared import DEV, ROOT, SHARED
 
 sys.path.insert(0, str(ROOT))
-from classifier.lexicon import SPAM_KINDS, spam_kind_matcher  # noqa: E402
+from classifier.lexicon import LEXICON_FILES, SPAM_KINDS, KindMatcher, lexicon_list, spam_kind_matcher  # noqa: E402
 
 CC100 = SHARED / "data" / "cc100"
 DEV_FILES = ("cx_extractor.jsonl", "magic_html.jsonl")
 ANY = "any"
+CONTEXT = tuple(n for n in LEXICON_FILES if n.endswith("_context"))  # feature-only lists, no kind
 
 
 def read_jsonl(path) -> list[dict]:
@@ -43,13 +46,13 @@ def cc100_paragraphs(split: str) -> list[tuple[str, str, str | None, str]]:
     return [(p["text"], p["label"], p.get("kind"), g["id"]) for g in read_jsonl(path) for p in g["paragraphs"]]
 
 
-def paragraph_scores(paras, matcher) -> tuple[dict, dict]:
+def paragraph_scores(paras, matcher, kinds=SPAM_KINDS) -> tuple[dict, dict]:
     """Per kind (and ANY): hit, hit_spam, precision, recall, recall_promo, recall_seo; and the
     per-term counts {kind: {entry: [paragraphs, spam paragraphs]}}."""
     gold_spam = Counter(k or "promo" for _, label, k, _ in paras if label == "spam")
     n_spam = sum(gold_spam.values())
-    rows = {k: Counter() for k in SPAM_KINDS + (ANY,)}
-    terms: dict[str, dict[str, list[int]]] = {k: defaultdict(lambda: [0, 0]) for k in SPAM_KINDS}
+    rows = {k: Counter() for k in kinds + (ANY,)}
+    terms: dict[str, dict[str, list[int]]] = {k: defaultdict(lambda: [0, 0]) for k in kinds}
     for text, label, kind, _ in paras:
         spans = matcher.spans(text)
         if not spans:
@@ -119,7 +122,7 @@ def _fmt(v) -> str:
     return "   -  " if v is None else f"{v:6.3f}"
 
 
-def print_table(title: str, scores: dict) -> None:
+def print_table(title: str, scores: dict, context: dict | None = None) -> None:
     g = scores["_gold"]
     print(f"\n{title}: {g['paragraphs']} paragraphs, {g['spam']} gold spam "
           f"(promo {g.get('spam_promo', 0)}, seo {g.get('spam_seo', 0)})")
@@ -128,6 +131,10 @@ def print_table(title: str, scores: dict) -> None:
         r = scores[k]
         print(f"  {k:8} {r['hit']:6d} {r['hit_spam']:6d} {_fmt(r['precision'])} {_fmt(r['recall'])} "
               f"{_fmt(r['recall_promo'])} {_fmt(r['recall_seo'])}")
+    for k in CONTEXT if context else ():
+        r = context[k]
+        print(f"  {k:8} {r['hit']:6d} {r['hit_spam']:6d} {_fmt(r['precision'])} {_fmt(r['recall'])} "
+              f"{_fmt(r['recall_promo'])} {_fmt(r['recall_seo'])}   (feature counts only, no kind)")
 
 
 def main() -> None:
@@ -139,10 +146,12 @@ def main() -> None:
     matcher = spam_kind_matcher()
     report: dict = {}
     splits = {s: cc100_paragraphs(s) for s in ("train", "dev")}
+    context_matcher = KindMatcher({n: lexicon_list(n) for n in CONTEXT})
     term_counts = {}
     for s, paras in list(splits.items()) + [("train+dev", splits["train"] + splits["dev"])]:
         if paras:
             report[s], term_counts[s] = paragraph_scores(paras, matcher)
+            report[s + " context"] = paragraph_scores(paras, context_matcher, CONTEXT)[0]
     if DEV.exists():
         report["dev_gold"] = dev_gold_hits(matcher)
     if args.json:
@@ -153,7 +162,7 @@ def main() -> None:
         return
     for s in ("train", "dev", "train+dev"):
         if s in report:
-            print_table(f"cc100 {s}", report[s])
+            print_table(f"cc100 {s}", report[s], report[s + " context"])
     if "dev_gold" in report:
         d = report["dev_gold"]
         print(f"\ndev pages ({d['pages']}): hits inside gold content lines (false positives unless on topic)")

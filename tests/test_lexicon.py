@@ -129,6 +129,13 @@ def test_hits_are_the_terms_as_written_leftmost_longest():
     assert spans == [(1, 6, "x", "澳门新葡京")]
 
 
+def test_context_words_count_as_features_but_name_no_kind():
+    assert ("在线观看", "adult") in set(builtin_keywords())
+    assert ("登录入口", "gambling") in set(builtin_keywords())
+    assert spam_kind_hits("高清在线观看，学生登录入口") == {}
+    assert not set(SPAM_KINDS) & {n for n in LEXICON_FILES if n.endswith("_context")}
+
+
 def test_lists_load_without_duplicates():
     for name in LEXICON_FILES:
         words = lexicon_list(name)
