@@ -9,10 +9,12 @@ whose label is fixed. That keeps the cost proportional to the uncertain part of 
 Spam is never moved (LABELING.md: spam wins): a paragraph the classifier calls spam keeps
 that label, and no other paragraph is decoded into spam.
 
-After decoding, page rules that the paragraph model cannot see (each reported in the
-paragraph's reason by the cleaner): `numbered_lists`, `cut_at_related_heading`, `marked_teasers_and_ads`,
-`thread_replies`, `drop_trailing_blocks` (not on threads), `code_blocks`, `enclosed_prose`,
-`propagate_spam`, and the opt-in `rescue_empty`.
+After decoding, page rules that the paragraph model cannot see run in the order of one
+table, `PAGE_RULES` (name, function, the note each changed paragraph gets in its reason):
+the opt-in `rescue_empty`, unreadable paragraphs, `numbered_lists`, `cut_at_related_heading`,
+`marked_teasers_and_ads`, `thread_replies`, `drop_trailing_blocks` (not on threads),
+`code_blocks`, `enclosed_prose`, `original_titles`, `propagate_spam`, and the spam-lexicon
+rules of `verdict`: `spread_terms` (an injected brand) and `site_offering` (whole spam sites).
 """
 from __future__ import annotations
 

@@ -113,6 +113,16 @@ def page_terms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarra
     idx = np.arange(len(starts)) if which is None else np.asarray(which, dtype=np.int64)
     if not len(codes) or not len(idx):
         return []
+    if 4 * len(idx) > len(starts):  # most of the page: one pass over all of it, then keep `which`'s hits
+        folded = fold_codes(codes).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+        spans = kind_terms().spans(folded)
+        if not spans:
+            return []
+        para = (np.searchsorted(starts, [a for a, _, _ in spans], side="right") - 1).tolist()
+        keep = np.zeros(len(starts) + 1, dtype=bool)
+        keep[idx] = True
+        ends_of = ends.tolist()
+        return [(i, kind, text[a:z]) for i, (a, z, kind) in zip(para, spans) if keep[i] and z <= ends_of[i]]
     lo, hi = starts[idx].tolist(), ends[idx].tolist()
     pieces = [x for a, z in zip(lo, hi) for x in (codes[a:z], _SEP)]
     joined = fold_codes(np.concatenate(pieces))
@@ -190,8 +200,8 @@ STRONG = 0.9
 FEATURES = ("spam_char_share", "spam_line_share", "mean_p_spam", "log_spam_lines", "log_strong_spam_lines",
             "log_promo_spam_lines", "repeated_spam_share")
 # Fitted by scripts/fit_verdict.py (see its docstring for the data and the command).
-WEIGHTS = (0.366, -0.329, -0.326, 0.863, 2.686, 2.555, -0.048)
-BIAS = -2.828
+WEIGHTS = (-0.254, -1.355, 0.307, 0.636, 2.073, 3.138, -0.108)
+BIAS = -2.695
 
 
 def features(s: PageStats) -> list[float]:
