@@ -1,5 +1,6 @@
 """Reading input: encoding detection (strict, then with a few bad bytes replaced) and refusing
 JSONL or HTML given as page text. Cases are data; the sentences are written here."""
+import json
 import random
 import re
 
@@ -228,22 +229,29 @@ def test_read_input_warns_about_replaced_bytes(tmp_path):
 # End to end: the command line
 # ---------------------------------------------------------------------------------------------
 
-def test_cli_clean_big5_page_with_li(tmp_path):
+def cli_paragraphs(*args) -> tuple[int, list[str], str]:
+    """(exit status, paragraph texts, stderr) of `webspam score --format jsonl ...`: what was
+    read, whatever the model labels it."""
+    code, out, err = run_cli("score", "--format", "jsonl", *args)
+    return code, [json.loads(line)["text"] for line in out.splitlines() if line.strip()], err
+
+
+def test_cli_reads_big5_page_with_li(tmp_path):
     f = tmp_path / "big5.txt"
     f.write_bytes(TRADITIONAL[0][1].encode("cp950"))
-    code, out, err = run_cli("clean", f)
-    assert code == 0 and err == "", err
-    assert "園裏設有兒童遊樂區" in out
+    code, paras, err = cli_paragraphs(f)
+    assert code == 0 and "undecodable" not in err, err
+    assert [p.strip() for p in paras] == [line.strip() for line in TRADITIONAL[0][1].splitlines()]
 
 
-def test_cli_clean_gbk_page_with_bad_bytes_warns(tmp_path):
+def test_cli_reads_gbk_page_with_bad_bytes_and_warns(tmp_path):
     f = tmp_path / "gbk.txt"
     data = (PAGE * 2).encode("gbk")
     f.write_bytes(damage(data, [len(data) - 20]))
-    code, out, err = run_cli("clean", f)
+    code, paras, err = cli_paragraphs(f)
     assert code == 0, err
-    assert "临江市新建的滨江公园今天正式开放" in out
-    lines = err.splitlines()
+    assert paras[:3] == PAGE.splitlines() and "\ufffd" in "".join(paras)
+    lines = [line for line in err.splitlines() if "undecodable" in line]
     assert len(lines) == 1 and re.fullmatch(rf"webspam: {re.escape(str(f))}: [12] undecodable bytes? replaced "
                                             r"\(gb18030\)", lines[0]), err
 
