@@ -200,8 +200,8 @@ STRONG = 0.9
 FEATURES = ("spam_char_share", "spam_line_share", "mean_p_spam", "log_spam_lines", "log_strong_spam_lines",
             "log_promo_spam_lines", "repeated_spam_share")
 # Fitted by scripts/fit_verdict.py (see its docstring for the data and the command).
-WEIGHTS = (-0.254, -1.355, 0.307, 0.636, 2.073, 3.138, -0.108)
-BIAS = -2.695
+WEIGHTS = (-0.703, -0.725, 0.881, 0.477, 1.677, 3.969, -0.452)
+BIAS = -2.521
 
 
 def features(s: PageStats) -> list[float]:

@@ -1,7 +1,7 @@
 """Fit the page verdict's logistic regression (classifier/verdict.py: WEIGHTS, BIAS).
 
 Run: python scripts/fit_verdict.py [labeled/ ../shared/data/cc100/train.jsonl ...] [--folds 2] [--C 1.0]
-                                   [--real-weight 1] [--cache /tmp/verdict_stats.json] [--refit] [--write]
+                                   [--real-weight 5] [--cache /tmp/verdict_stats.json] [--refit] [--write]
 
 The verdict reads page statistics made from the paragraph model's labels, so it must be
 fitted on labels the model did not see in training: the pages (by default labeled/ and the
@@ -10,7 +10,8 @@ paragraph model is fitted on the other folds (keyword mining and fit as `webspam
 without its held-out run; the temperature is the shipped model's), and the fold's pages are
 cleaned with it. Each page's `verdict.PageStats` (cached in --cache, so that refitting with
 other features or C needs no retraining: --cache alone reuses it) gives `verdict.features`;
-the target is whether the page has a gold spam paragraph. The fitted coefficients are printed
+the target is whether the page has a gold spam paragraph; the real pages (cc100 train, 50)
+weigh --real-weight times an authored one (900+), since the verdict is for real pages. The fitted coefficients are printed
 and, with --write, written into classifier/verdict.py as the constants WEIGHTS and BIAS.
 Costs one model fit per fold (about a minute each on two cores).
 """
@@ -75,7 +76,7 @@ def main() -> None:
     ap.add_argument("--C", type=float, default=1.0, help="inverse L2 strength of the regression")
     ap.add_argument("--cache", default="/tmp/verdict_stats.json", help="held-out page statistics (read if present)")
     ap.add_argument("--refit", action="store_true", help="recompute the held-out statistics even if cached")
-    ap.add_argument("--real-weight", type=float, default=1.0,
+    ap.add_argument("--real-weight", type=float, default=5.0,
                     help="sample weight of the real pages (cc100 train) against the authored ones")
     ap.add_argument("--write", action="store_true", help="write WEIGHTS and BIAS into classifier/verdict.py")
     args = ap.parse_args()
