@@ -26,6 +26,7 @@ POSITIVES = [
     ("新注册送888，首存返100%", "betting"),
     ("XX体育app下载安装", "betting"),
     ("米乐M6官网", "betting"),
+    ("某某体育:网 > 新闻中心 > 正文", "betting"),  # a brand injected in place of the site name
     ("六合彩开奖", "lottery"),
     ("澳門六合彩資料", "lottery"),
     ("今期一肖中特", "lottery"),
