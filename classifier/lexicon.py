@@ -98,7 +98,7 @@ def spam_kind_hits(text: str) -> dict[str, list[str]]:
     """Which kinds of spam terms `text` holds: ``{kind: [term as written, ...]}`` for the kinds
     of `SPAM_KINDS` with at least one hit (leftmost-longest, non-overlapping, in text order).
     E.g. ``spam_kind_hits("必威体育app下载 六合彩特码")`` ->
-    ``{"betting": ["必威体育app下载"], "lottery": ["六合彩", "特码"]}``."""
+    ``{"betting": ["必威体育"], "lottery": ["六合彩", "特码"]}``."""
     return spam_kind_matcher().hits(text)
 
 
