@@ -54,26 +54,102 @@ def _write(out: Optional[Path], text: str, inputs: List[str]) -> None:
     tmp.replace(target)
 
 
+FILES_HELP = ("Page text files, - for standard input; or, for a batch run, many inputs: files, directories "
+              "(recursive), globs, JSONL, WARC, WET or HTML files.")
+BATCH = "Batch runs (many inputs or a record format; one JSON object per page out)"
+
+
+def _batch_options(fmt, field, id_field, drop_field, paragraphs, drop_spam, jobs, unordered, max_record_bytes,
+                   chunk_pages, model, **cleaner_options):
+    from .batch import Options
+    from .records import FORMATS as INPUT_FORMATS
+
+    if fmt not in INPUT_FORMATS:
+        _fail(f"--input-format {fmt}: unknown format; use one of {', '.join(INPUT_FORMATS)}")
+    if jobs is not None and jobs < 1:
+        _fail(f"--jobs {jobs}: give 1 or more")
+    if drop_spam is not None and not 0 <= drop_spam <= 1:
+        _fail(f"--drop-spam-pages {drop_spam}: give a spam score between 0 and 1")
+    if max_record_bytes < 1 or chunk_pages < 1:
+        _fail("--max-record-bytes and --chunk-pages: give 1 or more")
+    return Options(fmt=fmt, text_field=field, id_field=id_field, drop_fields=tuple(drop_field), paragraphs=paragraphs,
+                   drop_spam=drop_spam, jobs=jobs or 0, unordered=unordered, chunk_pages=chunk_pages,
+                   max_record_bytes=max_record_bytes, model=str(model) if model else None,
+                   cleaner_options=cleaner_options)
+
+
+def _is_batch(files, fmt, paragraphs, drop_spam, rejects, unordered) -> bool:
+    return (len(files) != 1 or fmt in ("jsonl", "wet", "warc") or paragraphs or drop_spam is not None
+            or rejects is not None or unordered)
+
+
+def _run_batch(files, opts, out, rejects) -> None:
+    from .batch import main as batch_main
+
+    code = batch_main(files, opts, str(out) if out is not None else None, str(rejects) if rejects else None)
+    if code:
+        raise typer.Exit(code)
+
+
+INPUT_FORMAT_HELP = "auto (by extension, else sniffed), text, jsonl, wet, warc or html."
+
+
 @app.command()
-def score(file: str = typer.Argument(..., metavar="FILE", help="Page text file, or - for standard input."),
-          fmt: str = typer.Option("table", "--format", "-f", help="table or jsonl."),
+def score(files: List[str] = typer.Argument(..., metavar="FILE...", help=FILES_HELP),
+          fmt: Optional[str] = typer.Option(None, "--format", "-f", help="table or jsonl (one page; default table)."),
+          out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
           model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
           pinyin: bool = typer.Option(True, "--repair-pinyin/--no-repair-pinyin", help=REPAIR_HELP),
           mojibake: bool = typer.Option(True, "--repair-mojibake/--no-repair-mojibake"),
           glued: bool = typer.Option(True, "--split-glued/--no-split-glued"),
-          rescue: bool = typer.Option(False, "--rescue-empty", help=RESCUE_HELP)) -> None:
-    """Label every paragraph: a readable table, or one JSON object per paragraph."""
-    from .textio import read_input
+          rescue: bool = typer.Option(False, "--rescue-empty", help=RESCUE_HELP),
+          input_format: str = typer.Option("auto", "--input-format", help=INPUT_FORMAT_HELP, rich_help_panel=BATCH),
+          field: str = typer.Option("text", "--field", help="JSONL: the field holding the page text.", rich_help_panel=BATCH),
+          id_field: str = typer.Option("id", "--id-field", help="JSONL: the field holding the page id.", rich_help_panel=BATCH),
+          drop_field: List[str] = typer.Option([], "--drop-field", help="JSONL: a field not to pass through.", rich_help_panel=BATCH),
+          paragraphs: bool = typer.Option(True, "--paragraphs/--no-paragraphs", help="Each paragraph's label, "
+                                          "probs, kept, kind and reason in each page's record.", rich_help_panel=BATCH),
+          drop_spam: Optional[float] = typer.Option(None, "--drop-spam-pages", metavar="THRESHOLD", help="Leave out "
+                                                    "pages whose spam score is at least THRESHOLD.", rich_help_panel=BATCH),
+          jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores).", rich_help_panel=BATCH),
+          unordered: bool = typer.Option(False, "--unordered", help="Write pages as they are done.", rich_help_panel=BATCH),
+          rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write skipped records here (JSONL: source, "
+                                                 "loc, cause).", rich_help_panel=BATCH),
+          max_record_bytes: int = typer.Option(50_000_000, "--max-record-bytes", help="Skip larger records.", rich_help_panel=BATCH),
+          chunk_pages: int = typer.Option(32, "--chunk-pages", hidden=True)) -> None:
+    """Label every paragraph: a readable table, or one JSON object per paragraph.
 
-    _check_format(fmt)
-    text, _ = read_input(file)
-    cl = _cleaner(model, repair_pinyin=pinyin, repair_mojibake=mojibake, split_glued=glued, rescue_empty=rescue)
-    page = cl.clean(text)
-    if fmt == "jsonl":
-        encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one per call
-        sys.stdout.writelines(encode(p.to_dict()) + "\n" for p in page.paragraphs)
+    Batch run (many inputs, a directory, a glob or a record format): one JSON object per page,
+    with its paragraphs (--no-paragraphs: without)."""
+    cleaner_options = dict(repair_pinyin=pinyin, repair_mojibake=mojibake, split_glued=glued, rescue_empty=rescue)
+    opts = _batch_options(input_format, field, id_field, drop_field, paragraphs, drop_spam, jobs, unordered,
+                          max_record_bytes, chunk_pages, model, **cleaner_options)
+    from .batch import single_text
+
+    text = None
+    if not _is_batch(files, input_format, False, drop_spam, rejects, unordered):
+        text = single_text(files, input_format)
+    if text is None:
+        if fmt not in (None, "jsonl"):
+            _fail(f"--format {fmt}: a batch run writes JSONL, one object per page")
+        _run_batch(files, opts, out, rejects)
         return
-    _print_table(page, cl)
+    fmt = fmt or "table"
+    _check_format(fmt)
+    cl = _cleaner(model, **cleaner_options)
+    page = cl.clean(text)
+    import contextlib
+    import io
+
+    buf = io.StringIO() if out is not None else None
+    with contextlib.redirect_stdout(buf) if buf is not None else contextlib.nullcontext():
+        if fmt == "jsonl":
+            encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one per call
+            sys.stdout.writelines(encode(p.to_dict()) + "\n" for p in page.paragraphs)
+        else:
+            _print_table(page, cl)
+    if buf is not None:
+        _write(out, buf.getvalue(), files)
 
 
 COLORS = {"article": "32", "navigation": "90", "ad": "33", "spam": "31"}  # ANSI: green, grey, yellow, red
@@ -111,21 +187,46 @@ def _print_table(page, cl) -> None:
 
 
 @app.command()
-def clean(file: str = typer.Argument(..., metavar="FILE", help="Page text file, or - for standard input."),
-          out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the article here."),
+def clean(files: List[str] = typer.Argument(..., metavar="FILE...", help=FILES_HELP),
+          out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the article (batch: the JSONL) here."),
           model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
           to_simplified: bool = typer.Option(False, "--to-simplified", help="Convert the article to simplified script."),
           pinyin: bool = typer.Option(True, "--repair-pinyin/--no-repair-pinyin", help=REPAIR_HELP),
           mojibake: bool = typer.Option(True, "--repair-mojibake/--no-repair-mojibake"),
           glued: bool = typer.Option(True, "--split-glued/--no-split-glued"),
-          rescue: bool = typer.Option(False, "--rescue-empty", help=RESCUE_HELP)) -> None:
-    """Print the page's article text (the kept paragraphs)."""
-    from .textio import read_input
+          rescue: bool = typer.Option(False, "--rescue-empty", help=RESCUE_HELP),
+          input_format: str = typer.Option("auto", "--input-format", help=INPUT_FORMAT_HELP, rich_help_panel=BATCH),
+          field: str = typer.Option("text", "--field", help="JSONL: the field holding the page text.", rich_help_panel=BATCH),
+          id_field: str = typer.Option("id", "--id-field", help="JSONL: the field holding the page id.", rich_help_panel=BATCH),
+          drop_field: List[str] = typer.Option([], "--drop-field", help="JSONL: a field not to pass through.", rich_help_panel=BATCH),
+          paragraphs: bool = typer.Option(False, "--paragraphs", help="Also each paragraph's label, probs, kept, "
+                                          "kind and reason.", rich_help_panel=BATCH),
+          drop_spam: Optional[float] = typer.Option(None, "--drop-spam-pages", metavar="THRESHOLD", help="Leave out "
+                                                    "pages whose spam score is at least THRESHOLD.", rich_help_panel=BATCH),
+          jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores).", rich_help_panel=BATCH),
+          unordered: bool = typer.Option(False, "--unordered", help="Write pages as they are done.", rich_help_panel=BATCH),
+          rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write skipped records here (JSONL: source, "
+                                                 "loc, cause).", rich_help_panel=BATCH),
+          max_record_bytes: int = typer.Option(50_000_000, "--max-record-bytes", help="Skip larger records.", rich_help_panel=BATCH),
+          chunk_pages: int = typer.Option(32, "--chunk-pages", hidden=True)) -> None:
+    """Print the page's article text (the kept paragraphs).
 
-    text, _ = read_input(file)
-    article = _cleaner(model, to_simplified=to_simplified, repair_pinyin=pinyin, repair_mojibake=mojibake,
-                       split_glued=glued, rescue_empty=rescue).clean(text).text
-    _write(out, article + ("\n" if article else ""), [file])
+    Batch run (many inputs, a directory, a glob or a record format): one JSON object per page
+    (id, url, article, spam_score, spam_kind, counts, the input's other fields), a summary on stderr."""
+    cleaner_options = dict(to_simplified=to_simplified, repair_pinyin=pinyin, repair_mojibake=mojibake,
+                           split_glued=glued, rescue_empty=rescue)
+    opts = _batch_options(input_format, field, id_field, drop_field, paragraphs, drop_spam, jobs, unordered,
+                          max_record_bytes, chunk_pages, model, **cleaner_options)
+    from .batch import single_text
+
+    text = None
+    if not _is_batch(files, input_format, paragraphs, drop_spam, rejects, unordered):
+        text = single_text(files, input_format)
+    if text is None:
+        _run_batch(files, opts, out, rejects)
+        return
+    article = _cleaner(model, **cleaner_options).clean(text).text
+    _write(out, article + ("\n" if article else ""), files)
 
 
 def _parse_weights(items: List[str]) -> dict:
