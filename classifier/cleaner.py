@@ -23,8 +23,8 @@ from .model import LABELS, SPAM, Model
 from .model_paths import ModelChoice, resolve_model
 from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
-from .segmenter import (ARTICLE_CONFIDENT, CONFIDENT, TRANSITION_WEIGHT, PageState, marked_candidates,
-                        page_candidates, run_page_rules, segment)
+from .segmenter import (ARTICLE_CONFIDENT, BRAND_MAX_CHARS, CONFIDENT, TRANSITION_WEIGHT, PageState,
+                        marked_candidates, page_candidates, run_page_rules, segment)
 from .verdict import PROMO, PageStats, Verdict, page_terms, stats_of, verdict
 
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
@@ -578,12 +578,15 @@ class Cleaner:
         run_page_rules(state, notes)
         stats, terms = stats_of(texts, labels, probs, sizes, hits() if (labels == SPAM).any() else [], state.site)
         kinds: dict[int, str] = {}
+        promo = "\n".join(texts[i] for i in terms)  # the spam paragraphs with promo terms
         for i in (labels == SPAM).nonzero()[0].tolist():
             if i in terms:
                 words = ", ".join(dict.fromkeys(t.split(":", 1)[1] for t in terms[i][:3]))
                 kinds[i], note = "promo", f"kind promo: {words}"
             elif state.site in PROMO:
                 kinds[i], note = "promo", "kind promo: on a whole spam site"
+            elif promo and 2 <= len(t := texts[i].strip()) <= BRAND_MAX_CHARS and t in promo:
+                kinds[i], note = "promo", "kind promo: the brand of a promo paragraph"
             else:
                 kinds[i], note = "seo", "kind seo: no gambling, lottery or adult term"
             notes.setdefault(i, []).append(note)

@@ -75,17 +75,30 @@ class _Kinds:
         return [(s, e, kinds[i]) for i, s, e in self._ac.find_matches_as_indexes(folded)]
 
 
+CONTEXT = "_context"  # a kind's ambiguous words: promo inside a spam paragraph, never spread (`spread_terms`)
+
+
+def base_kind(kind: str) -> str:
+    """The page kind of a hit's kind ("gambling_context" -> "gambling")."""
+    return kind[:-len(CONTEXT)] if kind.endswith(CONTEXT) else kind
+
+
 @lru_cache(maxsize=1)
 def kind_terms() -> _Kinds:
     """The spam lexicon's terms by page kind: `lexicon.SPAM_KINDS` lists when the lexicon has
-    them (betting -> gambling, lottery, adult; its seo list is left to the model), else the
-    gambling and adult categories of the built-in keywords, plus `_LOTTERY_TERMS`."""
+    them (betting -> gambling, lottery, adult; its seo list is left to the model) and its
+    ambiguous ``*_context`` lists as kinds of their own (``gambling_context``: they tell a spam
+    paragraph's kind, nothing more); else the gambling and adult categories of the built-in
+    keywords, plus `_LOTTERY_TERMS`."""
     from . import lexicon
     terms: dict[str, list[str]] = {k: [] for k in PROMO}
     try:
         for name in getattr(lexicon, "SPAM_KINDS", ()):
             if name in _LEXICON_KIND:
                 terms[_LEXICON_KIND[name]] += list(lexicon.lexicon_list(name))
+        for name in getattr(lexicon, "LEXICON_CATEGORY", {}):
+            if name.endswith(CONTEXT) and base_kind(name) in PROMO:
+                terms[name] = list(lexicon.lexicon_list(name))
     except (OSError, AttributeError):  # the lists are being rewritten: fall back to the categories
         terms = {k: [] for k in PROMO}
     if not any(terms.values()):
@@ -94,9 +107,9 @@ def kind_terms() -> _Kinds:
                 terms[cat].append(word)
     if not terms["lottery"]:
         terms["lottery"] = list(_LOTTERY_TERMS)
-    # a term listed under two kinds counts for the first (gambling, lottery, adult)
+    # a term listed under two kinds counts for the first (gambling, lottery, adult, then context)
     seen: set[str] = set()
-    for kind in PROMO:
+    for kind in list(terms):
         terms[kind] = [t for t in terms[kind] if not (t in seen or seen.add(t))]
     return _Kinds(terms)
 
@@ -188,7 +201,8 @@ class PageStats:
     terms: dict[str, Counter] = field(default_factory=dict)  # kind -> term -> count, in spam paragraphs
 
     def __add__(self, other: "PageStats") -> "PageStats":
-        terms = {k: Counter(self.terms.get(k, ())) + Counter(other.terms.get(k, ())) for k in {*self.terms, *other.terms}}
+        terms = {k: Counter(self.terms.get(k, ())) + Counter(other.terms.get(k, ()))
+                 for k in {*self.terms, *other.terms}}
         return PageStats(*(getattr(self, f) + getattr(other, f) for f in
                            ("lines", "chars", "spam_lines", "spam_chars", "spam_prob", "strong_spam_lines",
                             "promo_spam_lines",
@@ -200,8 +214,8 @@ STRONG = 0.9
 FEATURES = ("spam_char_share", "spam_line_share", "mean_p_spam", "log_spam_lines", "log_strong_spam_lines",
             "log_promo_spam_lines", "repeated_spam_share")
 # Fitted by scripts/fit_verdict.py (see its docstring for the data and the command).
-WEIGHTS = (-0.703, -0.725, 0.881, 0.477, 1.677, 3.969, -0.452)
-BIAS = -2.521
+WEIGHTS = (-0.757, -0.687, 0.923, 0.474, 1.656, 3.951, -0.43)
+BIAS = -2.559
 
 
 def features(s: PageStats) -> list[float]:
@@ -291,6 +305,7 @@ def stats_of(texts, labels: np.ndarray, probs: np.ndarray, sizes: np.ndarray,
     per: dict[int, list[str]] = {}
     for i, kind, term in hits:
         if spam[i]:
+            kind = base_kind(kind)
             per.setdefault(i, []).append(f"{kind}:{term}")
             s.terms.setdefault(kind, Counter())[term] += 1
     s.promo_spam_lines = len(per)
@@ -321,8 +336,9 @@ def spread_terms(texts, labels: np.ndarray, probs: np.ndarray, hits) -> list[int
     sure = spam & (probs[:, SPAM] >= SPREAD_SURE) if len(probs) else spam
     if not sure.any() or spam.all():
         return []
-    terms = list(dict.fromkeys(t for i, _, t in (hits() if callable(hits) else hits)
-                               if sure[i] and len(t.strip()) >= SPREAD_MIN_CHARS))[:SPREAD_MAX_TERMS]
+    terms = list(dict.fromkeys(t for i, kind, t in (hits() if callable(hits) else hits)
+                               if sure[i] and len(t.strip()) >= SPREAD_MIN_CHARS and not kind.endswith(CONTEXT)))
+    terms = terms[:SPREAD_MAX_TERMS]
     if not terms:
         return []
     text, starts = texts.text, texts.starts
@@ -356,7 +372,7 @@ def site_kind(labels: np.ndarray, sizes: np.ndarray, hits) -> str | None:
     by_kind: dict[str, set[int]] = {}
     for i, kind, _ in (hits() if callable(hits) else hits):
         if spam[i]:
-            by_kind.setdefault(kind, set()).add(i)
+            by_kind.setdefault(base_kind(kind), set()).add(i)
     promo = len(set().union(*by_kind.values())) if by_kind else 0
     if promo < SITE_MIN_PROMO_LINES or promo < SITE_MIN_PROMO_SHARE * n_spam:
         return None
