@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from .errors import InputError
-from .records import Item, Reject, expand_inputs, iter_file
+from .records import Reject, expand_inputs, iter_file
 
 CHUNK_PAGES = 32
 CHUNK_BYTES = 4 << 20
@@ -523,6 +523,14 @@ def main(files: list[str], opts: Options, out: Optional[str], rejects: Optional[
     except BrokenPipeError:  # `webspam clean ... | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not isinstance(exc, BrokenProcessPool):
+            raise
+        err.write("webspam: a worker process died (out of memory? try fewer --jobs or a lower "
+                  "--max-record-bytes); the output is whole up to the last record written\n")
+        return 1
     finally:
         signal.signal(signal.SIGINT, previous)
         if out is not None:

@@ -95,7 +95,7 @@ INPUT_FORMAT_HELP = "auto (by extension, else sniffed), text, jsonl, wet, warc o
 
 
 @app.command()
-def score(files: List[str] = typer.Argument(..., metavar="FILE...", help=FILES_HELP),
+def score(files: List[str] = typer.Argument(..., metavar="FILE", help=FILES_HELP),
           fmt: Optional[str] = typer.Option(None, "--format", "-f", help="table or jsonl (one page; default table)."),
           out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
           model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
@@ -187,7 +187,7 @@ def _print_table(page, cl) -> None:
 
 
 @app.command()
-def clean(files: List[str] = typer.Argument(..., metavar="FILE...", help=FILES_HELP),
+def clean(files: List[str] = typer.Argument(..., metavar="FILE", help=FILES_HELP),
           out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the article (batch: the JSONL) here."),
           model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
           to_simplified: bool = typer.Option(False, "--to-simplified", help="Convert the article to simplified script."),
@@ -199,7 +199,7 @@ def clean(files: List[str] = typer.Argument(..., metavar="FILE...", help=FILES_H
           field: str = typer.Option("text", "--field", help="JSONL: the field holding the page text.", rich_help_panel=BATCH),
           id_field: str = typer.Option("id", "--id-field", help="JSONL: the field holding the page id.", rich_help_panel=BATCH),
           drop_field: List[str] = typer.Option([], "--drop-field", help="JSONL: a field not to pass through.", rich_help_panel=BATCH),
-          paragraphs: bool = typer.Option(False, "--paragraphs", help="Also each paragraph's label, probs, kept, "
+          paragraphs: bool = typer.Option(False, "--paragraphs/--no-paragraphs", help="Also each paragraph's label, probs, kept, "
                                           "kind and reason.", rich_help_panel=BATCH),
           drop_spam: Optional[float] = typer.Option(None, "--drop-spam-pages", metavar="THRESHOLD", help="Leave out "
                                                     "pages whose spam score is at least THRESHOLD.", rich_help_panel=BATCH),

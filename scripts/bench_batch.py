@@ -73,7 +73,7 @@ class Sampler(threading.Thread):
 
         self.proc, self.every, self.stop = psutil.Process(pid), every, threading.Event()
         self.peak: dict[int, float] = {}
-        self.series: list[tuple[float, float]] = []
+        self.series: list[tuple[float, float, int]] = []  # (time, RSS of all, processes)
         self.t0 = time.perf_counter()
 
     def run(self) -> None:
@@ -92,7 +92,7 @@ class Sampler(threading.Thread):
                     continue
                 total += rss
                 self.peak[p.pid] = max(self.peak.get(p.pid, 0.0), rss)
-            self.series.append((time.perf_counter() - self.t0, total))
+            self.series.append((time.perf_counter() - self.t0, total, len(procs)))
             time.sleep(self.every)
 
 
@@ -237,12 +237,14 @@ def bench_memory(rows: list[dict], tmp: Path, size_mb: float, jobs: int) -> None
             i += 1
     print(f"constant memory: {i} pages, {written / 1e6:.0f} MB of JSONL, -j {jobs}; RSS of all processes every 1 s")
     r = run_batch(src, jobs, tmp / "large.out.jsonl", every=1.0)
-    series = r["series"]
+    full = max(n for _, _, n in r["series"])
+    series = [(t, rss) for t, rss, n in r["series"] if n == full]  # while every worker runs
     for t, rss in series[:: max(1, len(series) // 20)]:
         print(f"  {t:6.0f} s  {rss:6.0f} MB")
-    late = [rss for t, rss in series if t >= 60] or [rss for _, rss in series[len(series) // 2:]]
+    long = series[-1][0] >= 120
+    late = [rss for t, rss in series if t >= (60 if long else series[-1][0] / 4)]
     lo, hi = min(late), max(late)
-    print(f"  after {'the first minute' if series and series[-1][0] >= 60 else 'half the run'}: {lo:.0f}-{hi:.0f} MB, "
+    print(f"  {'after the first minute' if long else 'the last 3/4 of the run'}: {lo:.0f}-{hi:.0f} MB, "
           f"spread {(hi - lo) / lo * 100:.1f}% (target within 10%); peak per worker "
           f"{', '.join(f'{x:.0f}' for x in r['worker_rss'])} MB")
     print(f"  {r['summary']}")

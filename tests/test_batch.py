@@ -295,3 +295,43 @@ def test_sniff_format():
     assert sniff_format(b'{"text": "' + "字".encode() * 40000 + b'"}') == "jsonl"  # one line longer than the head
     assert sniff_format(html_page(1).encode()) == "html"
     assert sniff_format(page(1).encode()) == "text"
+
+
+def test_ctrl_c_stops_cleanly_and_says_where(tmp_path):
+    import os
+    import signal
+    import time
+
+    f = write_jsonl(tmp_path / "long.jsonl", [{"id": f"k{i}", "text": page(i)} for i in range(20000)])
+    o = tmp_path / "o.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "classifier.cli", "clean", str(f), "-j", "2", "--chunk-pages", "8",
+                             "-o", str(o)], cwd=ROOT, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.time() + 30
+    while time.time() < deadline and (not o.exists() or o.stat().st_size < 5000):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
+    _, err = proc.communicate(timeout=30)
+    err = err.decode()
+    assert proc.returncode == 130, err
+    rows = records(o.read_text(encoding="utf-8"))  # every line whole
+    assert 0 < len(rows) < 20000 and [r["id"] for r in rows] == [f"k{i}" for i in range(len(rows))]
+    assert "interrupted" in err and f"line {len(rows)}" in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_corrupt_warc_record_mid_file_is_skipped_and_reading_goes_on(tmp_path, gz):
+    from classifier.records import Item, Reject, iter_file
+
+    recs = [warc_record("response", f"http://m.cn/{i}", http_response(html_page(i).encode()),
+                        "application/http; msgtype=response") for i in range(6)]
+    broken = bytearray(gzip.compress(recs[2]) if gz else recs[2])
+    broken[10:30] = b"\x00" * 20 if gz else b"XXXXXXXXXXXXXXXXXXXX"
+    parts = [gzip.compress(r) if gz else r for r in recs]
+    parts[2] = bytes(broken)
+    f = tmp_path / ("m.warc.gz" if gz else "m.warc")
+    f.write_bytes(b"".join(parts))
+    got = list(iter_file(str(f), "auto", 10**8))
+    items = [g for g in got if isinstance(g, Item)]
+    rejects = [g for g in got if isinstance(g, Reject)]
+    assert [i.url for i in items] == [f"http://m.cn/{i}" for i in (0, 1, 3, 4, 5)]
+    assert [r.cause for r in rejects] == ["corrupt WARC"], rejects
