@@ -256,7 +256,7 @@ def train(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files
     from rich.console import Console
 
     from .keywords import read_keyword_file
-    from .labeled import data_hash, iter_files, read_labeled
+    from .labeled import data_hash, file_sha256, iter_files, read_labeled, unmatched_weights, weight_of
     from .metrics import format_report
     from .train import TrainOptions, train as fit
 
@@ -267,7 +267,11 @@ def train(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files
     out = out or user_model_path()
 
     safe_output(out, files)
-    pages = read_labeled(labeled, _parse_weights(weight))
+    weights = _parse_weights(weight)
+    for key in unmatched_weights(labeled, weights):
+        _fail(f"--weight {next(w for w in weight if w.rpartition('=')[0] == key)}: no such input among the "
+              "labeled files")
+    pages = read_labeled(labeled, weights)
     user_kw = [kw for f in keywords for kw in read_keyword_file(f)]
     console = Console(stderr=True)
     opts = TrainOptions(seed=seed, holdout=holdout, **({} if c is None else {"C": c}))
@@ -275,12 +279,22 @@ def train(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files
         model, figures = fit(pages, opts, user_kw, progress=lambda msg: (status.update(msg), console.log(msg)))
     model.meta = {"data_sha256": data_hash(labeled), "files": [Path(f).name for f in files],
                   "pages": len(pages), "paragraphs": sum(len(p.texts) for p in pages), "seed": seed,
-                  "C": opts.C, "holdout": holdout, "figures": figures}
+                  "C": opts.C, "holdout": holdout, "figures": figures,
+                  "sources": [{"input": str(src), "files": [f.name for f in iter_files([src])],
+                               "sha256": data_hash([src]) if Path(src).is_dir() else file_sha256(src),
+                               "weight": weight_of(Path(src), weights)}
+                              for src in labeled],
+                  "page_cap": opts.page_cap, "brands": len(model.brands)}
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     if figures:
         typer.echo(f"held-out figures ({figures['held_out_pages']} pages), after the segmenter:")
         typer.echo(format_report(figures["segmented"]))
+    elif holdout > 0:
+        typer.echo(f"no held-out figures: {len(pages)} pages are too few to hold some out")
+    if model.brands:
+        typer.echo(f"brands learned from the spam paragraphs ({len(model.brands)}; a paragraph holding one is spam): "
+                   + "  ".join(model.brands))
     typer.echo(f"wrote {out} ({len(pages)} pages, {model.meta['paragraphs']} paragraphs)")
 
 
@@ -325,6 +339,8 @@ def keywords(model: Optional[Path] = typer.Argument(None, help=MODEL_HELP),
     m = Model.load(resolve_model(model).path)
     for cat, kws in strongest(m.keywords, top).items():
         typer.echo(f"{cat}: " + "  ".join(f"{k[0]}({k[2]:.1f})" if len(k) > 2 else f"{k[0]}(user)" for k in kws))
+    if m.brands:
+        typer.echo(f"brands (learned; a paragraph holding one is spam): {len(m.brands)}: " + "  ".join(m.brands))
 
 
 def _page_ids(files: List[str]) -> List[str]:

@@ -110,6 +110,99 @@ def mine_keywords(texts: Sequence[str], labels: Sequence[str], weights: Sequence
     return out
 
 
+# Brands: distinctive strings of spam paragraphs (`mine_brands`), matched exactly at run time.
+BRAND_MIN_CHARS, BRAND_MAX_CHARS = 3, 8
+BRAND_MIN_ASCII = 4          # an all-ASCII brand ("bet000") needs this many characters
+BRAND_MIN_PLACED = 2         # standing as a unit of its own in at least this many spam paragraphs,
+BRAND_MIN_SUPPORT = 3        # found in at least this many distinct spam paragraphs,
+BRAND_OTHER_SHARE = 0.05     # and in at most this share of that many non-spam paragraphs (0 below 20)
+BRAND_COMMON_FREQ = 10       # a word of jieba's dictionary this frequent is a common word, not a brand
+MAX_BRANDS = 2000
+_BRAND_RE = re.compile(r"[\u4e00-\u9fffa-z0]{%d,%d}" % (BRAND_MIN_CHARS, BRAND_MAX_CHARS))
+_UNIT_RE = re.compile(r"[\s•·●◆■▪*\-【\[「《]*([^\s:：|｜_>＞›»\-—–【】\[\]「」《》]+)(?:$|\s*[:：|｜_>＞›»\-—–】\]」》])")
+
+
+# not brands: place names (county lists of SEO pages name real places) and chapter numbers
+_NOT_BRAND_RE = re.compile(r".{1,6}[省市县区镇乡村]|第0+[章节回集期]")
+
+
+def _units(text: str) -> set[str]:
+    """The strings of a folded paragraph standing where a brand stands: its whole text (a site
+    name: "翠鸟汇") or its first unit before a separator ("翠鸟汇:网 > 教育 > 正文", "• 翠鸟汇 |
+    首存送彩金", "【翠鸟汇】"), when made of 3-8 Han characters, letters or digits."""
+    m = _UNIT_RE.match(text)
+    return {m.group(1)} if m and _BRAND_RE.fullmatch(m.group(1)) else set()
+
+
+def _containing(patterns: list[str], texts: Sequence[str]) -> list[int]:
+    """For each pattern, the number of `texts` that contain it (Aho-Corasick, one pass per text)."""
+    import ahocorasick_rs
+
+    counts = [0] * len(patterns)
+    if not patterns:
+        return counts
+    ac = ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MATCHKIND_STANDARD)
+    for t in texts:
+        for i in {m[0] for m in ac.find_matches_as_indexes(t, overlapping=True)}:
+            counts[i] += 1
+    return counts
+
+
+def _common_word(word: str) -> bool:
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba.dt.FREQ.get(word, 0) >= BRAND_COMMON_FREQ
+
+
+def mine_brands(texts: Sequence[str], labels: Sequence[str], exclude: Iterable[str] = ()) -> list[tuple[str, int]]:
+    """(brand, support) of the distinctive strings of the spam paragraphs, most supported first.
+
+    A brand is a string of 3-8 Han characters, letters or digits (folded: traditional script
+    as simplified, digits as 0, lower case) that stands where a brand stands (`_units`: the
+    whole text, a site name; or the first unit before a separator, "翠鸟汇:网 > 教育" or a
+    "翠鸟汇:" headline prefix) in at least BRAND_MIN_PLACED distinct spam paragraphs, and is
+    * found anywhere in at least BRAND_MIN_SUPPORT distinct spam paragraphs (its support),
+    * found in no non-spam paragraph of the training data (at most BRAND_OTHER_SHARE of its
+      support, from 20 on: a spam site's own copyright line is navigation),
+    * maximal: no longer such string containing it has the same support (``翠鸟汇``, not
+      ``鸟汇``),
+    * not a common word (jieba's dictionary frequency below BRAND_COMMON_FREQ: ``翠鸟`` may
+      stand alone as a brand's name but is a word, and real bird news must not become spam),
+      nor one of `exclude` (the shipped lexicons, which name their terms already), nor all
+      ASCII below BRAND_MIN_ASCII, nor a place name (SEO county lists name real places) or a
+      chapter number.
+    Deterministic: ties by the string."""
+    spam = sorted({fold(t.strip()) for t, lab in zip(texts, labels) if lab == "spam"})
+    other = sorted({fold(t.strip()) for t, lab in zip(texts, labels) if lab != "spam"} - set(spam))
+    if not spam:
+        return []
+    placed: Counter = Counter()
+    for t in spam:
+        placed.update(_units(t))
+    cands = sorted(w for w, c in placed.items() if c >= BRAND_MIN_PLACED)
+    support = dict(zip(cands, _containing(cands, spam)))
+    limit = {w: int(BRAND_OTHER_SHARE * n) if n >= 20 else 0 for w, n in support.items()}
+    found = dict(zip(cands, _containing(cands, other)))
+    kept = {w: n for w, n in support.items() if found[w] <= limit[w] and n >= BRAND_MIN_SUPPORT}
+    excluded = {fold(w) for w in exclude}
+    # One character longer suffices: a longer string with the same support makes each string
+    # between them have that support too, and as few non-spam paragraphs, so it is kept too.
+    extended = {v[:-1] for v, n in kept.items() if len(v) > BRAND_MIN_CHARS and kept.get(v[:-1]) == n}
+    extended |= {v[1:] for v, n in kept.items() if len(v) > BRAND_MIN_CHARS and kept.get(v[1:]) == n}
+    out = []
+    for w, n in kept.items():
+        if (w in excluded or w in extended or (w.isascii() and len(w) < BRAND_MIN_ASCII)
+                or _NOT_BRAND_RE.fullmatch(w)):
+            continue
+        if _common_word(w):
+            continue
+        out.append((w, n))
+    out.sort(key=lambda x: (-x[1], x[0]))
+    return out[:MAX_BRANDS]
+
+
 def read_keyword_file(path: str | Path) -> list[tuple[str, str]]:
     """A user keyword file: ``word<TAB>category`` lines, '#' comments; errors name file:line."""
     out = []

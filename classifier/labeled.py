@@ -1,6 +1,7 @@
 """Labeled pages in the LABELING.md JSONL format: reading, checking, summarising.
 
-One page per line: ``{"id": ..., "source": ..., "paragraphs": [{"text": ..., "label": ...}]}``.
+One page per line: ``{"id": ..., "source": ..., "paragraphs": [{"text": ..., "label": ...}]}``; a spam
+paragraph may carry ``"kind"``: ``promo`` or ``seo`` (LABELING.md), kept in `LabeledPage.kinds`.
 `read_labeled` raises `LabeledDataError` naming the file and line of the first problem, so
 nothing is trained from a broken file; `check_labeled` collects every problem instead.
 """
@@ -17,6 +18,7 @@ from .errors import LabeledDataError
 from .model import LABELS
 
 DUPLICATE_MIN_CHARS = 20  # shorter paragraphs (menu items, "首页") may repeat across files
+SPAM_KINDS = ("promo", "seo")  # the optional `kind` of a spam paragraph (LABELING.md)
 
 
 @dataclass
@@ -28,6 +30,10 @@ class LabeledPage:
     file: str = ""
     line: int = 0
     weight: float = 1.0
+    kinds: list[str | None] | None = None  # per paragraph: the spam kind given, else None (None: none given)
+
+    def kind_of(self, i: int) -> str | None:
+        return self.kinds[i] if self.kinds else None
 
 
 def _problems(obj, seen_ids: set) -> list[str]:
@@ -49,6 +55,12 @@ def _problems(obj, seen_ids: set) -> list[str]:
             out.append(f"paragraph {k}: empty text")
         if isinstance(p, dict) and p.get("label") not in LABELS:
             out.append(f"paragraph {k}: unknown label {p.get('label')!r} (use {', '.join(LABELS)})")
+        elif isinstance(p, dict) and p.get("kind") is not None:  # null: no kind
+            if p["label"] != "spam":
+                out.append(f"paragraph {k}: \"kind\" {p['kind']!r} on a {p['label']} paragraph "
+                           "(only spam paragraphs carry a kind)")
+            elif p["kind"] not in SPAM_KINDS:
+                out.append(f"paragraph {k}: unknown kind {p['kind']!r} (use {', '.join(SPAM_KINDS)})")
     return out
 
 
@@ -65,13 +77,40 @@ def iter_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+def _names(f: Path, key: str) -> bool:
+    """Whether a --weight key names file `f`: its name, its path, or a directory holding it."""
+    if key == f.name or key == str(f):
+        return True
+    k = Path(key)
+    try:
+        return k.resolve() == f.resolve() or (k.is_dir() and k.resolve() in f.resolve().parents)
+    except OSError:
+        return False
+
+
+def weight_of(f: Path, weights: dict[str, float]) -> float:
+    """The weight of file `f`: that of the last key naming it, else 1."""
+    w = 1.0
+    for key, value in weights.items():
+        if _names(f, key):
+            w = value
+    return w
+
+
+def unmatched_weights(paths: Iterable[str | Path], weights: dict[str, float]) -> list[str]:
+    """The --weight keys that name none of the input files."""
+    files = iter_files(paths)
+    return [key for key in weights if not any(_names(f, key) for f in files)]
+
+
 def read_labeled(paths: Iterable[str | Path], weights: dict[str, float] | None = None) -> list[LabeledPage]:
-    """All pages of the given files/directories; the first problem raises with file:line."""
+    """All pages of the given files/directories; the first problem raises with file:line.
+    `weights`: file name, path or directory -> weight of its pages (see `weight_of`)."""
     pages: list[LabeledPage] = []
     weights = weights or {}
     for f in iter_files(paths):
         seen: set = set()
-        w = weights.get(str(f), weights.get(f.name, 1.0))
+        w = weight_of(f, weights)
         try:
             lines = f.read_text(encoding="utf-8").splitlines()
         except UnicodeDecodeError as exc:
@@ -90,12 +129,17 @@ def read_labeled(paths: Iterable[str | Path], weights: dict[str, float] | None =
             if problems:
                 raise LabeledDataError(f"{f}:{n}: {problems[0]}; see LABELING.md for the format")
             seen.add(obj["id"])
+            kinds = [p.get("kind") for p in obj["paragraphs"]]
             pages.append(LabeledPage(obj["id"], [p["text"] for p in obj["paragraphs"]],
                                      [p["label"] for p in obj["paragraphs"]], obj.get("source") or "",
-                                     str(f), n, w))
+                                     str(f), n, w, kinds if any(kinds) else None))
     if not pages:
         raise LabeledDataError(f"{', '.join(map(str, paths))}: no labeled pages found")
     return pages
+
+
+def file_sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def data_hash(paths: Iterable[str | Path]) -> str:

@@ -20,11 +20,15 @@ from . import kernels
 from .errors import ModelError
 from .features import NGRAM_BITS, Batch, batches, dense_features, page_of, pages_batch, pattern_keywords
 from .lexicon import Matcher, builtin_keywords
+from .normalize import fold
 
 FORMAT = "webspam-model"
 FORMAT_VERSION = 1
 LABELS = ("article", "navigation", "ad", "spam")
 ARTICLE, NAVIGATION, AD, SPAM = range(4)
+# added to the spam score of a paragraph holding one of the model's brands (`Model.brands`):
+# it ends up spam whatever else it holds (LABELING.md rule 1, spam wins)
+BRAND_LOGIT = 30.0
 _ONE_PAGE = np.zeros(1, dtype=np.int64)  # `page_starts` of a single page
 _ARRAYS = ("ngram_weights", "dense_weights", "bias", "dense_mean", "dense_scale", "transitions", "start")
 
@@ -42,17 +46,21 @@ class Model:
     temperature: float = 1.0
     priors: list[float] = field(default_factory=lambda: [0.25] * 4)
     keywords: list[tuple] = field(default_factory=list)  # mined (word, category, z) and user (word, category)
+    # brands learned from the labeled spam (`keywords.mine_brands`): matched exactly, folded, as
+    # category "spam" keywords, and a paragraph holding one gets BRAND_LOGIT on its spam score
+    brands: list[str] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
     _matcher: Matcher | None = field(default=None, repr=False, compare=False)
     _rows: np.ndarray | None = field(default=None, repr=False, compare=False)
     _table: np.ndarray | None = field(default=None, repr=False, compare=False)
+    _brands: object = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------------ scoring
     @property
     def matcher(self) -> Matcher:
         if self._matcher is None:
             self._matcher = Matcher.build(list(builtin_keywords()) + [(k[0], k[1]) for k in self.keywords]
-                                          + pattern_keywords())
+                                          + [(b, "spam") for b in self.brands] + pattern_keywords())
         return self._matcher
 
     def _weights(self) -> np.ndarray:
@@ -126,6 +134,7 @@ class Model:
             stats, prints = np.concatenate([b.stats for b in kept]), np.concatenate([b.fingerprint for b in kept])
         if len(starts):
             self._add_dense(scores, stats, prints, _ONE_PAGE)
+            scores[self.brand_hits(text, starts, ends), SPAM] += BRAND_LOGIT
         return scores, (kept[0] if keep_batches and len(kept) == 1 else None)
 
     def score_pages(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
@@ -136,6 +145,7 @@ class Model:
         b = pages_batch(text, codes, starts, ends, page_starts, self.matcher)
         scores = self.ngram_scores(b)
         self._add_dense(scores, b.stats, b.fingerprint, page_starts)
+        scores[self.brand_hits(text, starts, ends), SPAM] += BRAND_LOGIT
         return scores
 
     def _add_dense(self, scores: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray,
@@ -152,12 +162,38 @@ class Model:
         """Logit scores of given paragraph texts, as one page in this order."""
         return self.score_page(*page_of(texts), keep_batches=False)[0]
 
+    def _brand_automaton(self):
+        if self._brands is None:
+            import ahocorasick_rs
+
+            self._brands = ahocorasick_rs.AhoCorasick(sorted({fold(b) for b in self.brands}))
+        return self._brands
+
+    def brand_hits(self, text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """Indexes (sorted, distinct) of the paragraphs ``text[starts[i]:ends[i]]`` holding one
+        of the model's brands (folded text, exact match)."""
+        if not self.brands or not len(starts):
+            return np.zeros(0, dtype=np.int64)
+        found = self._brand_automaton().find_matches_as_indexes(fold(text))
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        m = np.array(found, dtype=np.int64).reshape(-1, 3)
+        pid = np.searchsorted(starts, m[:, 1], side="right") - 1
+        ok = (pid >= 0) & (m[:, 2] <= np.asarray(ends)[np.maximum(pid, 0)])
+        return np.unique(pid[ok])
+
+    def brand_paragraphs(self, texts: list[str]) -> list[int]:
+        """Indexes of the given paragraph texts holding one of the model's brands."""
+        return self.brand_hits(*page_of(texts)).tolist()
+
     # ------------------------------------------------------------------ files
     def save(self, path: str | os.PathLike) -> None:
         """Write atomically: a temporary file in the same directory, then a rename."""
         meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "labels": list(LABELS),
                 "ngram_bits": NGRAM_BITS, "dense_names": self.dense_names, "temperature": self.temperature,
                 "priors": self.priors, "keywords": [list(k) for k in self.keywords], "meta": self.meta}
+        if self.brands:  # an optional key: files without brands stay as they were
+            meta["brands"] = list(self.brands)
         blob = np.frombuffer(json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8"), dtype=np.uint8)
         path = Path(path)
         fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
@@ -198,7 +234,8 @@ class Model:
         return cls(**{k: arrays[k].astype(np.float32 if k != "transitions" and k != "start" else np.float64)
                       for k in _ARRAYS},
                    dense_names=list(meta["dense_names"]), temperature=float(meta["temperature"]),
-                   priors=list(meta["priors"]), keywords=[tuple(k) for k in meta["keywords"]], meta=meta["meta"])
+                   priors=list(meta["priors"]), keywords=[tuple(k) for k in meta["keywords"]], meta=meta["meta"],
+                   brands=[str(b) for b in meta.get("brands", [])])
 
 
 def _looks_like_pickle(path: Path) -> bool:

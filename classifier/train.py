@@ -7,18 +7,22 @@ the same settings, its temperature taken from the held-out fit.
 from __future__ import annotations
 
 import random
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Iterator, Sequence
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from .errors import LabeledDataError
 
 from .features import CHUNK_CHARS, N_HASH, batches, dense_features, page_of, pages_batch
-from .keywords import mine_keywords, segment_words
+from .keywords import mine_brands, mine_keywords, segment_words
 from .labeled import LabeledPage
 from .lexicon import Matcher, builtin_keywords
 from .features import pattern_keywords
 from .metrics import report
-from .normalize import codes_of
+from .normalize import codes_of, fold
 from .model import LABELS, Model
 from .segmenter import segment
 
@@ -28,17 +32,25 @@ LABEL_INDEX = {lab: i for i, lab in enumerate(LABELS)}
 @dataclass(frozen=True)
 class TrainOptions:
     """C: inverse L2 strength of the logistic regression. holdout: share of pages held out.
-    seed: page split seed. max_iter, tol: Newton-CG solver limits. min_df: n-gram columns seen
+    seed: page split seed. solver, max_iter, tol: scikit-learn's LogisticRegression solver and limits. min_df: n-gram columns seen
     in fewer paragraphs get no weight. mine: mine keywords with jieba.
     class_weight: extra weight per label (spam errors cost more than navigation ones).
     ngram_scale: n-gram feature values are multiplied by this while fitting (below 1: the
     n-grams are regularized harder than the layout features); folded into the saved weights.
     clean_pages: weight of derived pages made of each page's article paragraphs alone (an
-    already clean article must stay whole); 0 turns the derivation off."""
+    already clean article must stay whole); 0 turns the derivation off.
+    brands: mine brands (`keywords.mine_brands`: distinctive strings of the spam paragraphs)
+    into the model; they count as "spam" keywords and make their paragraphs spam.
+    brand_ngrams: False: the n-grams inside a brand are taken out of the paragraphs holding it
+    while fitting, so that the brand's keyword carries it and the common words inside a brand
+    (翠鸟 in 翠鸟汇) learn nothing from it.
+    page_cap: a page's paragraphs weigh at most this many paragraphs in all (each scaled down
+    on longer pages, so that one huge site does not dominate); 0: no cap."""
 
     C: float = 0.3
     holdout: float = 0.15
     seed: int = 13
+    solver: str = "newton-cg"
     max_iter: int = 200
     tol: float = 1e-4
     min_df: int = 2
@@ -46,6 +58,9 @@ class TrainOptions:
     class_weight: tuple[float, float, float, float] = (1.0, 1.0, 1.0, 2.0)
     ngram_scale: float = 1.0
     clean_pages: float = 1.0
+    brands: bool = True
+    brand_ngrams: bool = False
+    page_cap: float = 0.0
 
 
 def _features(pages: Sequence[LabeledPage], matcher: Matcher):
@@ -108,16 +123,76 @@ def with_clean_pages(pages: Sequence[LabeledPage], weight: float) -> list[Labele
 
 
 def _solve(ngrams, dense: np.ndarray, y: np.ndarray, w: np.ndarray, opts: TrainOptions):
-    """Classes, coefficients and intercepts of the logistic regression on ``[ngrams | dense]``."""
-    from .logreg import fit
+    """Classes, coefficients (classes, n-gram columns + dense columns) and intercepts of
+    scikit-learn's ``LogisticRegression`` (multinomial, L2, `opts.solver`) on the stacked
+    matrix ``[ngrams | dense]`` with sample weights. Two classes: the binomial fit as the
+    equivalent softmax rows (-z/2, z/2). One BLAS thread: the result then does not depend on
+    the machine's threads, and a multithreaded BLAS between single-threaded sparse products
+    only slows a shared 2-core machine down."""
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+    from threadpoolctl import threadpool_limits
 
-    return fit(ngrams, dense, y, w, opts.C, opts.tol, opts.max_iter)
+    classes = np.unique(y)
+    if len(classes) < 2:
+        raise LabeledDataError(f"every training paragraph is {LABELS[int(classes[0])]}: training needs at least "
+                               "two labels")
+    x = sparse.hstack([ngrams, sparse.csr_matrix(dense)], format="csr", dtype=np.float64)
+    clf = LogisticRegression(C=opts.C, tol=opts.tol, max_iter=opts.max_iter, solver=opts.solver)
+    with threadpool_limits(1, user_api="blas"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter bounds the time; figures are measured
+        clf.fit(x, y, sample_weight=w)
+    coef, intercept = clf.coef_, clf.intercept_
+    if len(classes) == 2:
+        coef, intercept = np.vstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
+    return clf.classes_, coef, intercept
+
+
+def _brands(pages: Sequence[LabeledPage], opts: TrainOptions) -> list[str]:
+    if not opts.brands:
+        return []
+    return [b for b, _ in mine_brands([t for p in pages for t in p.texts], [lab for p in pages for lab in p.labels],
+                                      [w for w, _ in builtin_keywords()])]
+
+
+def _without_brand_ngrams(ngrams, texts: list[str], brands: list[str], matcher: Matcher):
+    """`ngrams` with the entries of the n-grams inside a brand removed from the rows holding it."""
+    import ahocorasick_rs
+
+    if not brands:
+        return ngrams
+    inside = {b: np.unique(np.concatenate([x.ngram_hash for x in batches(*page_of([b]), matcher)]))
+              for b in brands}
+    ac = ahocorasick_rs.AhoCorasick(brands)
+    ngrams = ngrams.tocsr(copy=True)
+    for r, t in enumerate(texts):
+        found = {brands[m[0]] for m in ac.find_matches_as_indexes(fold(t), overlapping=True)}
+        if found:
+            a, z = ngrams.indptr[r], ngrams.indptr[r + 1]
+            drop = np.isin(ngrams.indices[a:z], np.concatenate([inside[b] for b in sorted(found)]))
+            ngrams.data[a:z][drop] = 0.0
+    ngrams.eliminate_zeros()
+    return ngrams
+
+
+def _row_weights(pages: Sequence[LabeledPage], opts: TrainOptions) -> np.ndarray:
+    """Each paragraph's sample weight: its page's weight (capped: `TrainOptions.page_cap`) times
+    its label's class weight."""
+    w = []
+    for p in pages:
+        scale = p.weight * (min(1.0, opts.page_cap / len(p.texts)) if opts.page_cap > 0 else 1.0)
+        w.extend(scale * opts.class_weight[LABEL_INDEX[lab]] for lab in p.labels)
+    return np.array(w)
 
 
 def _fit(pages: Sequence[LabeledPage], keywords: list, opts: TrainOptions):
     real_pages, pages = pages, with_clean_pages(pages, opts.clean_pages)
-    matcher = Matcher.build(list(builtin_keywords()) + [(k[0], k[1]) for k in keywords] + pattern_keywords())
+    brands = _brands(real_pages, opts)
+    matcher = Matcher.build(list(builtin_keywords()) + [(k[0], k[1]) for k in keywords]
+                            + [(b, "spam") for b in brands] + pattern_keywords())
     ngrams, dense, names = _features(pages, matcher)
+    if not opts.brand_ngrams:
+        ngrams = _without_brand_ngrams(ngrams, [t for p in pages for t in p.texts], brands, matcher)
     # Fit only on hashed columns seen in at least MIN_DF paragraphs: the solver's cost grows
     # with the number of parameters, and a column seen once cannot generalise anyway.
     used = np.flatnonzero(np.bincount(ngrams.indices, minlength=N_HASH) >= opts.min_df)
@@ -126,7 +201,7 @@ def _fit(pages: Sequence[LabeledPage], keywords: list, opts: TrainOptions):
     scale = dense.std(axis=0)
     scale[scale < 1e-6] = 1.0
     y = np.array([LABEL_INDEX[lab] for p in pages for lab in p.labels])
-    w = np.array([p.weight * opts.class_weight[LABEL_INDEX[lab]] for p in pages for lab in p.labels])
+    w = _row_weights(pages, opts)
     classes, fitted, intercept = _solve(ngrams, (dense - mean) / scale, y, w, opts)
     coef = np.zeros((len(LABELS), N_HASH + dense.shape[1]))
     coef[np.ix_(classes, used)] = fitted[:, :len(used)]
@@ -147,6 +222,7 @@ def _fit(pages: Sequence[LabeledPage], keywords: list, opts: TrainOptions):
         bias=bias.astype(np.float32), dense_mean=mean.astype(np.float32), dense_scale=scale.astype(np.float32),
         transitions=np.log(trans / trans.sum(axis=1, keepdims=True)), start=np.log(start / start.sum()),
         dense_names=names, priors=(counts / counts.sum()).round(6).tolist(), keywords=list(keywords),
+        brands=brands,
     )
     return model
 
@@ -184,10 +260,14 @@ def predict_pages(model: Model, pages: Sequence[LabeledPage], options=None) -> t
     return _labels(model, [model.score_texts(p.texts) for p in pages], options)
 
 
+MIN_HOLDOUT_PAGES = 10  # fewer pages: no held-out run (too few to train on and to measure)
+
+
 def split_pages(pages: Sequence[LabeledPage], holdout: float, seed: int):
+    """(training pages, held-out pages): `holdout` of the pages, at least one, by a seeded shuffle."""
     order = sorted(range(len(pages)), key=lambda i: (pages[i].file, pages[i].id))
     random.Random(seed).shuffle(order)
-    n_hold = int(round(len(pages) * holdout))
+    n_hold = min(max(1, int(round(len(pages) * holdout))), len(pages) - 1)
     held = set(order[:n_hold])
     return [p for i, p in enumerate(pages) if i not in held], [p for i, p in enumerate(pages) if i in held]
 
@@ -197,7 +277,13 @@ def _held_out_run(train_pages, held, opts: TrainOptions, user_keywords, words=No
     model = _mine_and_fit(train_pages, opts, user_keywords, words)
     page_scores = [model.score_texts(p.texts) for p in held]  # scored once: calibration and figures
     gold = [lab for p in held for lab in p.labels]
-    model.temperature = _temperature(np.concatenate(page_scores), np.array([LABEL_INDEX[lab] for lab in gold]))
+    # calibrated on the paragraphs without a brand: a brand's score is set, not learned
+    free = np.ones(len(gold), dtype=bool)
+    first = np.cumsum([0] + [len(p.texts) for p in held[:-1]])
+    for p, a in zip(held, first.tolist()):
+        free[[a + i for i in model.brand_paragraphs(p.texts)]] = False
+    model.temperature = _temperature(np.concatenate(page_scores)[free],
+                                     np.array([LABEL_INDEX[lab] for lab in gold])[free])
     tops, segs = _labels(model, page_scores)
     return model.temperature, {"held_out_pages": len(held), "classifier": report(gold, tops),
                                "segmented": report(gold, segs)}
@@ -215,7 +301,10 @@ def train(pages: Sequence[LabeledPage], opts: TrainOptions = TrainOptions(), use
     between the `n_jobs` processes); the two fits are independent and run in parallel
     (joblib, `n_jobs` processes); the final model takes the temperature calibrated on the
     held-out split."""
-    if opts.holdout <= 0:
+    if opts.holdout <= 0 or len(pages) < MIN_HOLDOUT_PAGES:
+        if opts.holdout > 0:
+            progress(f"only {len(pages)} pages: no held-out figures (they need at least {MIN_HOLDOUT_PAGES} "
+                     "pages); temperature 1")
         progress(f"mining keywords and fitting on all {len(pages)} pages")
         return _mine_and_fit(pages, opts, user_keywords), {}
     train_pages, held = split_pages(pages, opts.holdout, opts.seed)

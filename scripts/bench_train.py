@@ -2,7 +2,8 @@
 
 Run: python scripts/bench_train.py [--repeat 3] [--phases N] [--jobs 2] [DATA ...]
 
-End to end: runs `webspam train DATA -o TMP` (default DATA: labeled/) --repeat times in a fresh
+End to end: runs `webspam train DATA -o TMP` (default DATA: labeled/ and, when present,
+../shared/data/cc100/train.jsonl: what the shipped model is trained on) --repeat times in a fresh
 interpreter, as a user would, and prints the median, min and max wall time and the median
 CPU time (user + system of the command and its worker processes). The model files of all
 runs must be byte-identical (training is deterministic); the script says so or fails.
@@ -28,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _shared import ROOT
+from _shared import ROOT, SHARED
 
 sys.path.insert(0, str(ROOT))
 
@@ -39,7 +40,7 @@ PHASES = [
     ("mine (log-odds)", "classifier.train", "_mine"),
     ("features", "classifier.train", "_features"),
     ("solver", "classifier.train", "_solve"),
-    ("solver", "sklearn.linear_model", "LogisticRegression.fit"),  # before classifier/logreg.py
+    ("brands", "classifier.train", "_brands"),
     ("held-out scoring", "classifier.model", "Model.score_texts"),
     ("temperature", "classifier.train", "_temperature"),
     ("held-out labels", "classifier.train", "_labels"),
@@ -133,7 +134,8 @@ def end_to_end(data: list[str], repeat: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("data", nargs="*", default=[str(ROOT / "labeled")])
+    cc100 = SHARED / "data" / "cc100" / "train.jsonl"
+    ap.add_argument("data", nargs="*", default=[str(ROOT / "labeled")] + ([str(cc100)] if cc100.exists() else []))
     ap.add_argument("--repeat", type=int, default=3, help="end-to-end runs (0 to skip)")
     ap.add_argument("--phases", type=int, default=1, help="in-process runs for the per-phase figures (0 to skip)")
     args = ap.parse_args()

@@ -1,6 +1,7 @@
 """Write models/MODEL_CARD.md for the shipped model: data, how to rebuild it, figures.
 
-Run after `webspam train labeled/`:  python scripts/model_card.py [--cv] [--bench] [--bench-train]
+Run after `webspam train labeled/ ../shared/data/cc100/train.jsonl -o models/webspam.npz` (`REBUILD`):
+  python scripts/model_card.py [--cv] [--bench] [--bench-train]
 Figures are measured here, now: held-out (from training), seeds and dev set (if ../shared is
 present), 5-fold cross-validation (--cv, a few minutes), speed (--bench), training time
 (--bench-train, three trainings).
@@ -11,6 +12,7 @@ import argparse
 import datetime
 import subprocess
 import sys
+from pathlib import Path
 
 from _shared import ROOT, available, dev_pages
 
@@ -19,6 +21,30 @@ from classifier import Cleaner  # noqa: E402
 from classifier.model_paths import shipped_model_path as default_model_path  # noqa: E402
 from classifier.labeled import data_hash  # noqa: E402
 from classifier.metrics import format_report  # noqa: E402
+
+
+REBUILD = "webspam train labeled/ ../shared/data/cc100/train.jsonl -o models/webspam.npz"
+
+
+def _sources(meta: dict, current: str) -> list[str]:
+    """One line per training source: what it is, its pages' weight and its SHA-256."""
+    sources = meta.get("sources")
+    if not sources:  # a model trained before sources were recorded
+        return [f"- trained on `labeled/`: {meta.get('pages')} pages, {meta.get('paragraphs')} paragraphs, "
+                f"files {', '.join(meta.get('files', []))}",
+                f"- training data SHA-256: `{meta.get('data_sha256')}`"
+                + ("" if meta.get("data_sha256") == current else f" (labeled/ is now `{current}`: retrain)")]
+    out = [f"- trained on {meta.get('pages')} pages, {meta.get('paragraphs')} paragraphs, from "
+           f"{len(sources)} source(s); page weight cap {meta.get('page_cap') or 'none'}:"]
+    for src in sources:
+        name = src["input"].rstrip("/")
+        stale = ""
+        if Path(name).name == "labeled" and src["sha256"] != current:
+            stale = f" (labeled/ is now `{current}`: retrain)"
+        what = (f"`{name}/` ({len(src['files'])} files: {', '.join(src['files'])})" if len(src["files"]) != 1
+                or src["files"][0] != Path(name).name else f"`{name}`")
+        out.append(f"  - {what}, weight {src.get('weight', 1.0):g}, SHA-256 `{src['sha256']}`{stale}")
+    return out
 
 
 def main() -> None:
@@ -38,14 +64,13 @@ def main() -> None:
              "keyword counts (hand-written lexicons plus keywords mined with jieba and log-odds), layout, position "
              "and neighbour features; temperature-calibrated; an HMM segmenter with transitions learned from the "
              "labeled pages. Labels: article, navigation, ad, spam.", "",
-             "## Data and rebuild",
-             f"- trained on `labeled/`: {meta.get('pages')} pages, {meta.get('paragraphs')} paragraphs, "
-             f"files {', '.join(meta.get('files', []))}",
-             f"- training data SHA-256: `{meta.get('data_sha256')}`"
-             + ("" if meta.get("data_sha256") == current else f" (labeled/ is now `{current}`: retrain)"),
-             f"- rebuild: `webspam train labeled/ -o models/webspam.npz` (seed {meta.get('seed')}, C {meta.get('C')}); "
-             "training is deterministic: the same data give a byte-identical file",
-             f"- temperature {cleaner.model.temperature}, {len(cleaner.model.keywords)} mined/user keywords", ""]
+             "## Data and rebuild", *_sources(meta, current),
+             f"- rebuild: `{REBUILD}` (seed {meta.get('seed')}, C {meta.get('C')}; without ../shared, "
+             "`webspam train labeled/ -o models/webspam.npz` trains on labeled/ alone); training is "
+             "deterministic: the same data give a byte-identical file",
+             f"- temperature {cleaner.model.temperature}, {len(cleaner.model.keywords)} mined/user keywords, "
+             f"{len(cleaner.model.brands)} brands learned from the spam paragraphs (a paragraph holding one is spam; "
+             "`webspam keywords`)", ""]
     fig = meta.get("figures") or {}
     if fig:
         lines += [f"## Held-out split ({fig['held_out_pages']} pages, after the segmenter)", "```",

@@ -20,3 +20,30 @@ def test_words_are_those_of_the_whole_text_cut():
     expected = [{w for w in jieba.cut(fold(t.strip()), HMM=False) if _WORD_RE.fullmatch(w)} for t in TEXTS]
     assert _words(TEXTS) == expected
     assert _words(TEXTS[1:2] * 3) == expected[1:2] * 3  # a run cut once serves every text holding it
+
+
+def _brands(rows, exclude=()):
+    from classifier.keywords import mine_brands
+
+    return [b for b, _ in mine_brands([t for t, _ in rows], [lab for _, lab in rows], exclude)]
+
+
+BIRDS = [("湿地公园迎来翠鸟安家", "article"), ("图为一只翠鸟站在湖边的枯枝上。", "article")]
+
+
+def test_a_brand_is_the_maximal_distinctive_string_of_spam_paragraphs():
+    spam = [("翠鸟汇", "spam"), ("翠鸟汇:网 > 旅游 > 正文", "spam"), ("  • 翠鸟汇:周末狂欢 注册即送好礼", "spam"),
+            ("首页", "navigation"), ("版权所有 © 本站", "navigation")]
+    assert _brands(spam) == ["翠鸟汇"]  # not 翠鸟 (a common word) nor 鸟汇 (inside it, as often)
+    assert _brands(spam[:2]) == []  # two paragraphs are not enough
+    # traditional script and full-width letters fold: the same brand
+    assert _brands(spam[:2] + [("翠鳥匯｜註冊送禮", "spam")]) == ["翠鸟汇"]
+    # a string found in a non-spam paragraph is no brand
+    assert _brands(spam + [("本站与翠鸟汇达成合作", "article")]) == []
+    assert _brands(spam, exclude=["翠鸟汇"]) == []  # already in a shipped lexicon
+
+
+def test_common_words_places_and_chapters_are_no_brands():
+    tails = iter(["秋季活动", "会员专享", "每日签到", "周末狂欢", "新人有礼", "限时优惠", "好礼相送", "火热进行", "精彩不停"])
+    rows = [(f"{w}:{next(tails)}", "spam") for w in ("翠鸟", "伊宁县", "第12章") for _ in range(3)]
+    assert _brands(rows) == []

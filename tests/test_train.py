@@ -77,22 +77,139 @@ UNSEEN_PAGE = ["  • 首页", f"{BRAND}:网 > 社会 > 正文", "老旧小区�
                f"  • {BRAND}:会员专享 每日签到领好礼"]
 
 
+def test_the_solver_is_scikit_learns_logistic_regression():
+    import numpy as np
+    import pytest
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    from classifier import LabeledDataError
+    from classifier.train import _solve
+
+    rng = np.random.default_rng(0)
+    ngrams = sparse.random(120, 30, density=0.1, random_state=0, format="csr")
+    dense, y, w = rng.normal(size=(120, 4)), rng.integers(0, 4, 120), rng.uniform(0.5, 2.0, 120)
+    opts = TrainOptions(C=0.5, tol=1e-8)
+    classes, coef, intercept = _solve(ngrams, dense, y, w, opts)
+    clf = LogisticRegression(C=0.5, tol=1e-8, max_iter=opts.max_iter, solver=opts.solver)
+    clf.fit(sparse.hstack([ngrams, sparse.csr_matrix(dense)], format="csr"), y, sample_weight=w)
+    assert classes.tolist() == [0, 1, 2, 3] and np.array_equal(coef, clf.coef_)
+    assert np.array_equal(intercept, clf.intercept_)
+    # two labels: the binomial fit as two softmax rows with the same probabilities
+    classes, coef, intercept = _solve(ngrams, dense, y % 2, w, opts)
+    clf.fit(sparse.hstack([ngrams, sparse.csr_matrix(dense)], format="csr"), y % 2, sample_weight=w)
+    x = sparse.hstack([ngrams, sparse.csr_matrix(dense)], format="csr")
+    z = x @ coef.T + intercept
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(p[:, 1] / p.sum(axis=1), clf.predict_proba(x)[:, 1], atol=1e-12)
+    with pytest.raises(LabeledDataError, match="at least two labels"):
+        _solve(ngrams, dense, np.zeros(120, dtype=int), w, opts)
+
+
+def test_held_out_figures_of_a_small_training_set():
+    pages = read_labeled([ROOT / "labeled" / "government.jsonl", ROOT / "labeled" / "spam_gambling.jsonl"])
+    _, fig = train(pages, TrainOptions(holdout=0.2))
+    assert fig["held_out_pages"] == round(len(pages) * 0.2)
+    assert fig["segmented"]["accuracy"] >= 0.85 and fig["segmented"]["classes"]["spam"]["f1"] >= 0.6
+
+
+def test_three_pages_train_without_held_out_figures(tmp_path):
+    f = tmp_path / "three.jsonl"
+    rows = [{"id": f"t{k}", "paragraphs": [{"text": "首页", "label": "navigation"},
+                                           {"text": BODY[k % 2], "label": "article"},
+                                           {"text": f"{BRAND}:注册送彩金 第{k}期", "label": "spam"}]} for k in range(3)]
+    f.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    code, out, err = run_cli("train", f, "-o", tmp_path / "m.npz")
+    assert code == 0, err
+    assert "no held-out figures: 3 pages are too few" in out and (tmp_path / "m.npz").exists()
+
+
+def test_a_misspelled_weight_file_is_one_error(tmp_path):
+    code, _, err = run_cli("train", ROOT / "labeled" / "government.jsonl", "--weight", "nwe.jsonl=5",
+                           "-o", tmp_path / "m.npz")
+    assert one_line_error(code, err, "--weight nwe.jsonl=5: no such input among the labeled files")
+    assert not (tmp_path / "m.npz").exists()
+
+
+# A maintainer labels three paragraphs of one page carrying an invented brand. Its name holds
+# a common word (翠鸟, kingfisher): real bird news must not suffer from it.
+BRAND2 = "翠鸟汇"
+BODY2 = ["　　记者从市文旅局获悉，今年国庆假期全市共接待游客三百二十万人次，同比增长百分之十二，旅游收入二十六亿元。",
+         "　　市文旅局相关负责人表示，假期期间各景区未发生重大安全事故，游客投诉量较去年同期下降三成。"]
+TRAIN2 = [("翠鸟汇", "spam"), ("翠鸟汇:网 > 旅游 > 正文", "spam"), ("国庆假期接待游客三百二十万人次", "article"),
+          (BODY2[0], "article"), (BODY2[1], "article"), ("  • 翠鸟汇:周末狂欢 注册即送好礼", "spam"),
+          ("版权所有 © 本站　未经授权禁止转载", "navigation")]
+UNSEEN2 = [  # the brand in positions the labels never showed: eight paragraphs on two pages
+    ["翠鸟汇", "  • 首页", "  • 财经", "  • 社会", "翠鸟汇 > 财经 > 正文", "翠鸟汇:多地出台新政 支持老旧小区加装电梯",
+     "　　近日，多个城市陆续出台支持老旧小区加装电梯的新政策，对符合条件的加装项目给予每台最高二十万元的财政补贴。",
+     "　　业内人士分析，随着人口老龄化程度加深，加装电梯的需求将持续增长，相关政策有望在更多城市推广。",
+     "  • 翠鸟汇 | 新用户首存即送彩金", "Copyright © 2024 翠鸟汇 版权所有"],
+    ["本地新闻网", "首页 > 教育 > 正文", "秋季学期中小学课后服务全面铺开",
+     "　　新学期开始后，全市所有公办中小学均已开展课后服务，参与学生比例超过九成，家长满意度明显提升。",
+     "　　据翠鸟汇了解，课后服务内容包括作业辅导、体育锻炼和兴趣社团，每天持续到下午五点半左右。",
+     "　　教育部门表示，将继续加强对课后服务质量的督导检查，杜绝变相补课和乱收费现象。",
+     "相关阅读：翠鸟汇每日推荐 精彩不停", "【翠鸟汇】秋季学期家长会通知"],
+]
+BIRD = ["城市生态网", "首页 > 自然 > 正文", "湿地公园迎来翠鸟安家 市民争相拍摄",
+        "　　入秋以来，城西湿地公园的水边多了一位色彩鲜艳的“新居民”——翠鸟。这种体型小巧、羽毛蓝绿相间的鸟类，"
+        "常常停在芦苇杆上，盯准水面后一头扎下去捕食小鱼。",
+        "图为一只翠鸟站在湖边的枯枝上。",
+        "　　公园管理处工作人员介绍，翠鸟对水质要求较高，它的出现说明湿地的生态环境正在逐步改善。近两年公园持续清淤补水，"
+        "水里的小鱼小虾明显多了。",
+        "翠鸟",
+        "　　观鸟爱好者提醒，拍摄时应与鸟类保持距离，不要使用闪光灯，更不要投喂或驱赶，以免惊扰翠鸟正常觅食和繁殖。",
+        "翠鸟捕鱼瞬间。摄影 林晓", "责任编辑：周颖"]
+BIRD_ARTICLE = [2, 3, 4, 5, 7, 8]
+
+
+def _new_brand_file(tmp_path):
+    new = tmp_path / "new.jsonl"
+    new.write_text(json.dumps({"id": "new-brand-2", "source": "test", "paragraphs": [
+        {"text": t, "label": lab} for t, lab in TRAIN2]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    return new
+
+
+def _brand_figures(cleaner):
+    """(share of the unseen brand paragraphs labeled spam, bird article paragraphs kept)."""
+    hits = [p.label == "spam" for page in cleaner.clean_many("\n".join(p) for p in UNSEEN2)
+            for p in page.paragraphs if BRAND2 in p.text]
+    assert len(hits) == 8
+    bird = cleaner.clean("\n".join(BIRD)).paragraphs
+    return sum(hits) / len(hits), [bird[i].kept for i in BIRD_ARTICLE]
+
+
+def test_three_labels_teach_a_brand_without_weight(tmp_path):
+    """No --weight: the brand is mined from the three labels and found in new positions."""
+    files = [ROOT / "labeled" / f for f in ("government.jsonl", "news_simplified.jsonl", "hard_negatives.jsonl",
+                                           "spam_gambling.jsonl")]
+    pages = read_labeled(files + [_new_brand_file(tmp_path)])
+    model, _ = train(pages, TrainOptions(holdout=0))
+    assert BRAND2 in model.brands and "翠鸟" not in model.brands
+    model.save(tmp_path / "m.npz")
+    share, bird_kept = _brand_figures(Cleaner.load(tmp_path / "m.npz"))
+    assert share >= 0.9 and all(bird_kept)
+
+
 def test_the_retraining_loop_teaches_a_new_brand(tmp_path):
     shipped = Cleaner.load()
     before = shipped.clean("\n".join(UNSEEN_PAGE))
     missed = [p.text for p in before.paragraphs if BRAND in p.text and p.label != "spam"]
     assert missed, "the shipped model already knows the invented brand: the test would prove nothing"
 
-    # A person labels three paragraphs of one page as spam, in a new file.
+    # A person labels three paragraphs of one page as spam, in a new file (and the 翠鸟汇 page).
     labels = ["spam", "spam", "article", "article", "article", "spam"]
     new = tmp_path / "new.jsonl"
     new.write_text(json.dumps({"id": "new-brand-1", "source": "test", "paragraphs": [
-        {"text": t, "label": lab} for t, lab in zip(TRAIN_PAGE, labels)]}, ensure_ascii=False) + "\n", encoding="utf-8")
+        {"text": t, "label": lab} for t, lab in zip(TRAIN_PAGE, labels)]}, ensure_ascii=False) + "\n"
+        + _new_brand_file(tmp_path).read_text(encoding="utf-8"), encoding="utf-8")
     model = tmp_path / "model.npz"
     # the default held-out split, as the shipped model was trained: its temperature is
     # calibrated the same way, so the seed figures below compare like with like
-    code, _, err = run_cli("train", ROOT / "labeled", new, "--weight", f"{new}=5", "-o", model)
+    code, out, err = run_cli("train", ROOT / "labeled", new, "--weight", f"{new}=5", "-o", model)
     assert code == 0, err
+    assert BRAND in out and BRAND2 in out  # train names the brands it learned
+    code, out, _ = run_cli("keywords", model)
+    assert code == 0 and BRAND2 in out.split("brands")[1]
 
     retrained = Cleaner.load(model)
     assert retrained.model.meta["C"] == TrainOptions().C  # the C it was trained with, also when defaulted
@@ -101,6 +218,9 @@ def test_the_retraining_loop_teaches_a_new_brand(tmp_path):
         if BRAND in p.text:
             assert p.label == "spam", p.reason
     assert [p.kept for p in after.paragraphs][3:5] == [True, True]  # the article survives
+    # weight 5 on the brand's page: the brand in new positions, and bird news unharmed
+    share, bird_kept = _brand_figures(retrained)
+    assert share >= 0.9 and all(bird_kept)
 
     import _shared
 
