@@ -98,12 +98,17 @@ class Sampler(threading.Thread):
 
 def run_batch(path: Path, jobs: int, out: Path, every: float = 0.05, extra=()) -> dict:
     cmd = [sys.executable, "-m", "classifier.cli", "clean", str(path), "-j", str(jobs), "-o", str(out), *extra]
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampler = Sampler(proc.pid, every)
     sampler.start()
     _, err = proc.communicate()
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the run and its workers (joined), with start-up
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     sampler.stop.set()
     sampler.join()
     err = err.decode("utf-8", "replace")
@@ -112,7 +117,7 @@ def run_batch(path: Path, jobs: int, out: Path, every: float = 0.05, extra=()) -
     m = re.search(r"in ([\d.]+) s", err)
     main_pid = proc.pid
     workers = {pid: rss for pid, rss in sampler.peak.items() if pid != main_pid}
-    return {"elapsed": float(m.group(1)) if m else wall, "wall": wall, "summary": err.strip().splitlines()[-1],
+    return {"elapsed": float(m.group(1)) if m else wall, "wall": wall, "cpu": cpu, "summary": err.strip().splitlines()[-1],
             "main_rss": sampler.peak.get(main_pid, 0.0), "worker_rss": sorted(workers.values(), reverse=True),
             "series": sampler.series}
 
@@ -132,10 +137,13 @@ def bench_batch(rows: list[dict], repeat: int, tmp: Path) -> None:
               f"{rate / jobs:.2f} MB/s per core (target >= {TARGET_MB_S_PER_CORE}); peak RSS main "
               f"{r['main_rss']:.0f} MB, workers {', '.join(f'{x:.0f}' for x in r['worker_rss']) or '-'} MB "
               f"(target <= {TARGET_RSS_MB}); max {max(rss):.0f} MB")
+        print(f"   CPU time of all its processes: {r['cpu']:.2f} s (with the interpreter's start): "
+              f"{mb / r['cpu']:.2f} MB of text per CPU second")
         print(f"   {r['summary']}")
     ratio = results[1]["elapsed"] / results[2]["elapsed"]
-    print(f"2 jobs / 1 job: {ratio:.2f}x (target >= {TARGET_RATIO}); cores seen: {os.cpu_count()}, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"2 jobs / 1 job: {ratio:.2f}x in elapsed time (target >= {TARGET_RATIO}); CPU time -j 2 / -j 1: "
+          f"{results[2]['cpu'] / results[1]['cpu']:.2f} (1.00: no work added by the workers); cores seen: "
+          f"{os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (others' work slows both runs)")
 
 
 def bench_extractors(rows: list[dict]) -> None:

@@ -251,13 +251,22 @@ def test_bad_inputs_are_skipped_and_counted(tmp_path):
     plain = make_warc(4, extra=False)
     cut2 = tmp_path / "cut2.warc"
     cut2.write_bytes(plain[: len(plain) - 300])
+    zipped = gzip.compress("".join(json.dumps({"id": f"z{i}", "text": page(i)}, ensure_ascii=False) + "\n"
+                                   for i in range(50)).encode(), 1)
+    cutgz = tmp_path / "cut.jsonl.gz"
+    cutgz.write_bytes(zipped[: len(zipped) * 2 // 3])
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.iterdir()}
-    code, out, err = run("clean", empty, empty_jsonl, notgz, cut, cut2, "-j", "1")
+    code, out, err = run("clean", empty, empty_jsonl, notgz, cut, cut2, cutgz, "-j", "1", "--rejects", tmp_path / "r.jsonl")
     assert code == 0, err
     rows = records(out)
-    assert len(rows) == 6, err  # 3 whole pages in each WARC
-    assert "empty" in err and "bad gzip" in err and err.count("truncated WARC record") >= 2, err
-    assert "4 records skipped" in err
+    rejected = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["cause"] for r in rejected) == ["bad gzip", "empty", "truncated WARC record",
+                                                    "truncated WARC record", "truncated gzip"], rejected
+    zs = [r["id"] for r in rows if r["id"].startswith("z")]
+    assert 0 < len(zs) < 50 and zs == [f"z{i}" for i in range(len(zs))]
+    assert len(rows) == 6 + len(zs), err  # 3 whole pages in each WARC
+    assert "5 records skipped" in err
+    (tmp_path / "r.jsonl").unlink()
     assert before == {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.iterdir()}
 
 
