@@ -35,3 +35,17 @@ def test_long_line_without_boundaries_is_cut_hard():
     text = "字" * (MAX_PARAGRAPH_CHARS * 3 + 7)
     spans = split_paragraphs(text)
     assert [e - s for s, e in spans] == [MAX_PARAGRAPH_CHARS] * 3 + [7]
+
+
+def test_a_long_run_of_short_lines_is_a_list_not_one_sentence():
+    """A seam joins a sentence broken at its links, but not a list of 40 short titles that
+    happens to hold one (a line starting with a comma)."""
+    from classifier.paragraphs import INLINE_MAX_CHARS
+
+    titles = [f"第{i}集 山城往事高清在线" for i in range(40)]
+    titles[7] = "，续集更新"
+    text = "\n".join(titles)
+    assert len(text) > INLINE_MAX_CHARS
+    assert len(split_paragraphs(text)) == 40
+    broken = "雄安新区\n是\n中国\n第一个\n，也是首个由国家规划的新区。"
+    assert len(split_paragraphs(broken)) == 1
