@@ -517,8 +517,13 @@ def main(files: list[str], opts: Options, out: Optional[str], rejects: Optional[
     except Interrupted as exc:
         s: Summary = exc.args[0]
         where = f"{s.last[0]} {s.last[1]}".strip() if s.last[0] else "the start"
-        err.write(f"webspam: interrupted; {s.written} pages written{' to ' + out if out else ''}, whole up to "
-                  f"{where} (the last record written)\n")
+        dest = f" to {out}" if out else ""
+        if opts.unordered:
+            err.write(f"webspam: interrupted; {s.written} pages written{dest}, each line whole (--unordered: "
+                      f"not all records up to {where}, the last written)\n")
+        else:
+            err.write(f"webspam: interrupted; {s.written} pages written{dest}, whole up to {where} "
+                      f"(the last record written)\n")
         return 130
     except BrokenPipeError:  # `webspam clean ... | head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
