@@ -118,7 +118,7 @@ def format_by_name(path: str) -> Optional[str]:
     name = path.lower()
     if name.endswith((".wet", ".wet.gz", ".warc.wet.gz", ".warc.wet")):
         return "wet"
-    if name.endswith((".warc", ".warc.gz", ".arc.gz")):
+    if name.endswith((".warc", ".warc.gz")):
         return "warc"
     if name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
         return "jsonl"
