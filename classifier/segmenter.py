@@ -793,6 +793,32 @@ def original_titles(text_of: Callable[[int], str], labels: np.ndarray, sizes: np
     return out
 
 
+# A portal's own lottery channel (LABELING rule 3): a menu line of the state lotteries' games
+# ("• 双色球 3D 大乐透 七乐彩 时时彩 足彩") is navigation, not promotion. Taken for spam, it made
+# 63 of the 148 dev news pages (one portal's channel menu) "injected lottery" pages.
+_OFFICIAL_LOTTERY_RE = re.compile(
+    r"(?:福彩|體彩|体彩|中国)?(?:双色球|雙色球|大乐透|大樂透|七乐彩|七樂彩|七星彩|3[dD]|排列[35三五]|快[3三]|11选5|11選5|十一选五"
+    r"|时时彩|時時彩|足彩|胜负彩|勝負彩|任[选選][9九]|竞彩(?:足球|篮球)?|競彩(?:足球|籃球)?|快乐8|快樂8|22选5|15选5|6\+1"
+    r"|半全场|进球彩|北京单场|单场|数字彩|福彩|體彩|体彩|彩票|开奖|開獎|走势图?|走勢圖?|更多)")
+_MENU_SPLIT_RE = re.compile(r"[\s|/·•、,，]+")
+OFFICIAL_LOTTERY_MENU_CHARS = 60  # a longer paragraph is not a menu line
+OFFICIAL_LOTTERY_MIN_GAMES = 2
+
+
+def official_lottery_menus(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+    """Spam paragraphs that are a menu of the state lotteries' games (at most
+    OFFICIAL_LOTTERY_MENU_CHARS characters, every item a game or channel name of
+    `_OFFICIAL_LOTTERY_RE`, OFFICIAL_LOTTERY_MIN_GAMES games at least), relabeled navigation
+    in place. A lottery-tips site's offering carries its jargon (特码, 三肖) and stays spam."""
+    out = []
+    for i in ((labels == SPAM) & (sizes <= OFFICIAL_LOTTERY_MENU_CHARS)).nonzero()[0].tolist():
+        items = [t for t in _MENU_SPLIT_RE.split(text_of(i)) if t]
+        if len(items) >= OFFICIAL_LOTTERY_MIN_GAMES and all(_OFFICIAL_LOTTERY_RE.fullmatch(t) for t in items):
+            out.append(i)
+    labels[out] = NAVIGATION
+    return out
+
+
 # --- the page rules, in order ---------------------------------------------------------------
 
 @dataclass
@@ -891,6 +917,8 @@ PAGE_RULES: tuple[PageRule, ...] = (
              ("segmenter: a sentence between article paragraphs",)),
     PageRule("original_title", lambda s: (original_titles(s.text_of, s.labels, s.sizes),),
              ("segmenter: an original-title line, page metadata",)),
+    PageRule("official_lottery_menu", lambda s: (official_lottery_menus(s.text_of, s.labels, s.sizes),),
+             ("segmenter: a menu of the state lotteries' games, the portal's own channel (rule 3)",)),
     PageRule("spam_brands", _spam_brands, ("segmenter: carries a brand found in spam paragraphs of the page",)),
     PageRule("spam_terms", _spam_terms, ("segmenter: holds a promo term of a spam paragraph of the page",)),
     PageRule("spam_site", _spam_site, ("segmenter: part of the offering of a {site} (whole spam site)",)),

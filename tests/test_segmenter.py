@@ -365,3 +365,19 @@ def test_enclosed_prose(text, expected):
     labels = np.array([N, A, N, A, N])
     assert enclosed_prose(texts.__getitem__, labels) == ([2] if expected else [])
     assert labels[4] == N  # after the last article paragraph: never
+
+
+@pytest.mark.parametrize("menu, official", [
+    ("• 双色球 3D 大乐透 七乐彩 时时彩 足彩", True),
+    ("雙色球 | 大樂透 | 七星彩 | 開獎", True),
+    ("  • 竞彩足球 胜负彩 任选9 更多", True),
+    ("• 六合彩 特码 三肖六码 必中", False),        # tip-site jargon: the offering
+    ("双色球 大乐透 注册送88元 彩票平台", False),   # an operator's promotion
+    ("双色球", False),                              # one name alone is not a menu
+])
+def test_a_portals_own_lottery_menu_is_navigation(menu, official):
+    from classifier.segmenter import NAVIGATION, SPAM, official_lottery_menus
+
+    labels = np.array([SPAM])
+    out = official_lottery_menus(lambda i: menu, labels, np.array([len(menu)]))
+    assert (out == [0]) == official and labels[0] == (NAVIGATION if official else SPAM)
