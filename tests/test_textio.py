@@ -195,6 +195,67 @@ def test_sniff_kind(pid, text, kind):
     assert textio.sniff_kind(text) == kind
 
 
+@pytest.mark.parametrize("name,content,words", [
+    ("page.html", HTML_DOC, ("page.html", "looks like HTML", "convert it to text")),
+    ("pages.jsonl", "".join(f'{{"id": {i}, "text": "正文{i}"}}\n' for i in range(3)),
+     ("pages.jsonl", "looks like JSONL", "one page's text")),
+], ids=["html", "jsonl"])
+def test_read_input_refuses_html_and_jsonl(tmp_path, name, content, words):
+    f = tmp_path / name
+    f.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        textio.read_input(str(f))
+    msg = str(err.value)
+    assert "\n" not in msg and all(w in msg for w in words)
+
+
+def test_read_input_accepts_text_with_braces_and_brackets(tmp_path):
+    f = tmp_path / "page.txt"
+    text = "{\n已知 a<b，<b>粗体</b>。\n" + PAGE
+    f.write_text(text, encoding="utf-8")
+    assert textio.read_input(str(f)) == (text, "utf-8")
+
+
+def test_read_input_warns_about_replaced_bytes(tmp_path):
+    f = tmp_path / "page.txt"
+    f.write_bytes(damage((PAGE * 3).encode("gbk"), [50, 200]))
+    warnings = []
+    text, enc = textio.read_input(str(f), warn=warnings.append)
+    assert enc == "gb18030" and len(warnings) == 1
+    assert re.fullmatch(rf"{re.escape(str(f))}: [2-4] undecodable bytes replaced \(gb18030\)", warnings[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# End to end: the command line
+# ---------------------------------------------------------------------------------------------
+
+def cli_paragraphs(*args) -> tuple[int, list[str], str]:
+    """(exit status, paragraph texts, stderr) of `webspam score --format jsonl ...`: what was
+    read, whatever the model labels it."""
+    code, out, err = run_cli("score", "--format", "jsonl", *args)
+    return code, [json.loads(line)["text"] for line in out.splitlines() if line.strip()], err
+
+
+def test_cli_reads_big5_page_with_li(tmp_path):
+    f = tmp_path / "big5.txt"
+    f.write_bytes(TRADITIONAL[0][1].encode("cp950"))
+    code, paras, err = cli_paragraphs(f)
+    assert code == 0 and "undecodable" not in err, err
+    assert [p.strip() for p in paras] == [line.strip() for line in TRADITIONAL[0][1].splitlines()]
+
+
+def test_cli_reads_gbk_page_with_bad_bytes_and_warns(tmp_path):
+    f = tmp_path / "gbk.txt"
+    data = (PAGE * 2).encode("gbk")
+    f.write_bytes(damage(data, [len(data) - 20]))
+    code, paras, err = cli_paragraphs(f)
+    assert code == 0, err
+    assert paras[:3] == PAGE.splitlines() and "\ufffd" in "".join(paras)
+    lines = [line for line in err.splitlines() if "undecodable" in line]
+    assert len(lines) == 1 and re.fullmatch(rf"webspam: {re.escape(str(f))}: [12] undecodable bytes? replaced "
+                                            r"\(gb18030\)", lines[0]), err
+
+
 @pytest.mark.parametrize("command", ["clean", "score"])
 def test_cli_routes_html_to_its_text(tmp_path, command):
     """An HTML page is converted to its text (title first, no markup, no script or style) and
