@@ -381,3 +381,61 @@ def test_a_portals_own_lottery_menu_is_navigation(menu, official):
     labels = np.array([SPAM])
     out = official_lottery_menus(lambda i: menu, labels, np.array([len(menu)]))
     assert (out == [0]) == official and labels[0] == (NAVIGATION if official else SPAM)
+
+
+# --- unsupported_spam: spam with no lexical evidence takes its next label -----------------------
+
+def _rows(rows):
+    """(n, 4) probabilities from rows of (article, navigation, ad, spam)."""
+    return np.array(rows, dtype=float)
+
+
+def test_stuffing_like():
+    from classifier.segmenter import stuffing_like
+    assert stuffing_like("螺丝刀批发_电动螺丝刀_螺丝刀厂家_进口螺丝刀_某某五金公司")
+    assert stuffing_like("东山县| 西林县| 南平市| 北川县| 中江县| 上林县")  # a county-name run
+    assert not stuffing_like("首页| 产品中心| 新闻动态| 联系我们")  # a menu of distinct names
+    assert not stuffing_like("螺丝刀批发_某某五金公司")  # a title and its site
+    assert not stuffing_like("电动螺丝刀手动螺丝刀螺丝刀配件")  # no separators: a glued menu
+
+
+def test_unsupported_spam_takes_the_next_label():
+    from classifier.model import SPAM
+    from classifier.segmenter import unsupported_spam
+    texts = ["价格：从低到高", "新款保温杯 500毫升 不锈钢内胆 送杯套", "螺丝刀批发_电动螺丝刀_螺丝刀厂家_进口螺丝刀",
+             "澳门赌场在线开户 送彩金", "首页"]
+    labels = np.array([SPAM, SPAM, SPAM, SPAM, NAVIGATION])
+    probs = _rows([[0.1, 0.3, 0.0, 0.6], [0.35, 0.05, 0.0, 0.6], [0.0, 0.3, 0.0, 0.7], [0.0, 0.0, 0.0, 1.0],
+                    [0.0, 1.0, 0.0, 0.0]])
+    hits = [(3, "gambling", "赌场")]  # the lexicon's term in paragraph 3
+    out = unsupported_spam(texts.__getitem__, labels, probs, hits)
+    assert out == [0, 1]
+    assert labels.tolist() == [NAVIGATION, ARTICLE, SPAM, SPAM, NAVIGATION]
+
+
+def test_unsupported_spam_kept_on_a_page_of_promo_spam_when_sure():
+    from classifier.model import SPAM
+    from classifier.segmenter import UNSUPPORTED_PAGE_PROMO, unsupported_spam
+    n = UNSUPPORTED_PAGE_PROMO
+    texts = ["某某娱乐城 真人荷官"] * n + ["永久免费 在线观看 每日更新", "会员中心"]
+    labels = np.array([SPAM] * (n + 2))
+    probs = _rows([[0, 0, 0, 1.0]] * n + [[0.05, 0.05, 0, 0.9], [0.1, 0.5, 0, 0.4]])
+    out = unsupported_spam(texts.__getitem__, labels, probs, lambda: [(i, "gambling", "娱乐城") for i in range(n)])
+    assert out == [n + 1]  # the sure one stays spam, the unsure one becomes navigation
+    assert labels[n] == SPAM and labels[n + 1] == NAVIGATION
+
+
+def test_unsupported_spam_keeps_seo_terms_and_pinyin():
+    from classifier.model import SPAM
+    from classifier.segmenter import unsupported_spam
+    texts = ["专业百度快排 三天上首页", "博(bo)彩(cai)网址大全"]
+    labels = np.array([SPAM, SPAM])
+    probs = _rows([[0.3, 0.1, 0, 0.6], [0.3, 0.1, 0, 0.6]])
+    assert unsupported_spam(texts.__getitem__, labels, probs, []) == []
+    assert (labels == SPAM).all()
+
+
+def test_unsupported_spam_runs_first():
+    """Before the rules that spread spam (brands, terms, sites) from the spam it leaves."""
+    from classifier.segmenter import PAGE_RULES
+    assert PAGE_RULES[0].name == "unsupported_spam"
