@@ -37,8 +37,9 @@ def halves(pages: list[dict]) -> tuple[list[dict], list[dict]]:
     return ordered[0::2], ordered[1::2]
 
 
-def train_fold(labeled: Path, other: list[dict], out: Path) -> None:
-    """Train on `labeled` plus the pages of `other` (the half not held out); save to `out`."""
+def train_fold(labeled: Path, other: list[dict], out: Path, **options) -> None:
+    """Train on `labeled` plus the pages of `other` (the half not held out); save to `out`.
+    `options`: `TrainOptions` fields other than their defaults."""
     from classifier.labeled import read_labeled
     from classifier.train import TrainOptions, train
 
@@ -46,7 +47,7 @@ def train_fold(labeled: Path, other: list[dict], out: Path) -> None:
         half = Path(tmp) / "cc100_half.jsonl"
         half.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in other), encoding="utf-8")
         pages = read_labeled([labeled, half])
-    model, _ = train(pages, TrainOptions(), progress=lambda msg: print(f"  {msg}", file=sys.stderr))
+    model, _ = train(pages, TrainOptions(**options), progress=lambda msg: print(f"  {msg}", file=sys.stderr))
     model.meta = {"cv_cc100": True, "pages": len(pages), "held_out_ids": None}
     model.save(out)
 
@@ -111,7 +112,14 @@ def main() -> None:
     ap.add_argument("--without", action="append", default=[], metavar="RULE",
                     help="leave out this page rule of segmenter.PAGE_RULES (by name; repeatable): "
                          "the figures before a rule")
+    ap.add_argument("--class-weight", help="TrainOptions.class_weight for the fold models: four numbers, "
+                    "article,navigation,ad,spam (use another --prefix)")
     args = ap.parse_args()
+    options = {}
+    if args.class_weight:
+        options["class_weight"] = tuple(float(x) for x in args.class_weight.split(","))
+        if len(options["class_weight"]) != 4:
+            sys.exit("--class-weight: four numbers, article,navigation,ad,spam")
     if args.without:
         without_rules(args.without)
     if not eval_cc100.available("train"):
@@ -124,7 +132,7 @@ def main() -> None:
         path = Path(f"{args.prefix}_fold{k}.npz")
         if not (args.reuse and path.exists()):
             print(f"fold {k}: training on {args.labeled} + {len(parts[1 - k])} cc100 pages -> {path}", file=sys.stderr)
-            train_fold(Path(args.labeled), parts[1 - k], path)
+            train_fold(Path(args.labeled), parts[1 - k], path, **options)
         preds.update(predictions(Cleaner.load(str(path)), held, sc))
     gold = [g for part in parts for g in part]
     m, rows = sc.score(gold, preds)
