@@ -413,16 +413,19 @@ def test_unsupported_spam_takes_the_next_label():
     assert labels.tolist() == [NAVIGATION, ARTICLE, SPAM, SPAM, NAVIGATION]
 
 
-def test_unsupported_spam_kept_on_a_page_of_promo_spam_when_sure():
+def test_unsupported_spam_kept_on_a_page_of_promo_spam():
     from classifier.model import SPAM
     from classifier.segmenter import UNSUPPORTED_PAGE_PROMO, unsupported_spam
     n = UNSUPPORTED_PAGE_PROMO
     texts = ["某某娱乐城 真人荷官"] * n + ["永久免费 在线观看 每日更新", "会员中心"]
     labels = np.array([SPAM] * (n + 2))
-    probs = _rows([[0, 0, 0, 1.0]] * n + [[0.05, 0.05, 0, 0.9], [0.1, 0.5, 0, 0.4]])
-    out = unsupported_spam(texts.__getitem__, labels, probs, lambda: [(i, "gambling", "娱乐城") for i in range(n)])
-    assert out == [n + 1]  # the sure one stays spam, the unsure one becomes navigation
-    assert labels[n] == SPAM and labels[n + 1] == NAVIGATION
+    probs = _rows([[0, 0.1, 0, 0.9]] * n + [[0.05, 0.01, 0, 0.94], [0.1, 0.5, 0, 0.4]])
+    hits = [(i, "gambling", "娱乐城") for i in range(n)]
+    assert unsupported_spam(texts.__getitem__, labels, probs, lambda: hits) == []  # the page's other lines
+    assert (labels == SPAM).all()
+    labels = np.array([SPAM] * (n + 2))  # one promo line fewer: no longer a page of promo spam
+    assert unsupported_spam(texts.__getitem__, labels, probs, hits[1:]) == [n, n + 1]
+    assert labels.tolist() == [SPAM] * n + [ARTICLE, NAVIGATION]  # line 0 still holds the lexicon's terms
 
 
 def test_unsupported_spam_keeps_seo_terms_and_pinyin():
