@@ -205,26 +205,26 @@ def test_table_never_shows_a_near_zero_probability_for_the_label():
 # --- evaluate measures what clean does -------------------------------------------------------
 
 def test_evaluate_measures_the_full_pipeline(tmp_path):
-    """A headline that opens with the brand of the page's injected site name is spam (LABELING
-    rule 1): a page rule of `clean` makes it so, the classifier alone keeps it article.
-    evaluate's main report must be clean's."""
+    """A portal's own lottery menu is navigation (LABELING rule 3): a page rule of `clean` makes
+    it so, the classifier alone calls it spam. evaluate's main report must be clean's."""
     from classifier import Cleaner
     from classifier.labeled import LabeledPage
     from classifier.metrics import format_report, labels_by_overlap, report
     from classifier.train import predict_pages
 
-    paras = [("必威体育", "spam"), ("首页 | 本地 | 民生", "navigation"),
-             ("必威体育:临江市今年新建城市口袋公园二十个", "spam"),
+    paras = [("临江新闻网", "navigation"), ("• 首页 • 新闻 • 体育 • 财经 • 彩票", "navigation"),
+             ("• 双色球 3D 大乐透 七乐彩 时时彩 足彩", "navigation"),
+             ("临江市今年新建城市口袋公园二十个", "article"),
              ("临江市今年新建城市口袋公园二十个，让居民出门五分钟就能走进绿地，附近居民纷纷表示欢迎。", "article"),
              ("市园林局负责人介绍，口袋公园选址优先考虑老旧小区周边和学校附近的闲置地块。", "article"),
              ("责任编辑：周文", "navigation")]
     texts, gold = [t for t, _ in paras], [lab for _, lab in paras]
-    f = tmp_path / "brand.jsonl"
-    f.write_text(json.dumps({"id": "brand", "paragraphs": [{"text": t, "label": lab} for t, lab in paras]},
+    f = tmp_path / "portal.jsonl"
+    f.write_text(json.dumps({"id": "portal", "paragraphs": [{"text": t, "label": lab} for t, lab in paras]},
                             ensure_ascii=False) + "\n", encoding="utf-8")
     cleaner = Cleaner.load()
     full = labels_by_overlap(texts, cleaner.clean("\n".join(texts)).paragraphs)
-    alone = predict_pages(cleaner.model, [LabeledPage("brand", texts, gold)], cleaner.options)[1]
+    alone = predict_pages(cleaner.model, [LabeledPage("portal", texts, gold)], cleaner.options)[1]
     assert full == gold and alone != gold  # the page discriminates the two
     code, out, err = run("evaluate", f)
     assert code == 0, err
