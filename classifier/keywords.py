@@ -148,12 +148,23 @@ def _containing(patterns: list[str], texts: Sequence[str]) -> list[int]:
     return counts
 
 
+# what an operator's name ends with; a phrase of common words without one is no brand
+BRAND_SUFFIXES = ("娱乐", "娱乐城", "国际", "体育", "官网", "彩票", "电竞", "棋牌", "平台", "app", "网", "城", "会")
+
+
 def _common_word(word: str) -> bool:
+    """A common word, or a phrase made of common words of two characters or more that does not
+    end like an operator's name (开奖记录, 高手论坛: a tips site's sections; 盛世娱乐 stays)."""
     import jieba
 
     jieba.setLogLevel(60)
     jieba.initialize()
-    return jieba.dt.FREQ.get(word, 0) >= BRAND_COMMON_FREQ
+    freq = jieba.dt.FREQ
+    if freq.get(word, 0) >= BRAND_COMMON_FREQ:
+        return True
+    parts = jieba.lcut(word, HMM=False)
+    return (len(parts) > 1 and all(len(w) >= 2 and freq.get(w, 0) >= BRAND_COMMON_FREQ for w in parts)
+            and not word.endswith(BRAND_SUFFIXES))
 
 
 def mine_brands(texts: Sequence[str], labels: Sequence[str], exclude: Iterable[str] = ()) -> list[tuple[str, int]]:

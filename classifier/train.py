@@ -152,9 +152,14 @@ def _solve(ngrams, dense: np.ndarray, y: np.ndarray, w: np.ndarray, opts: TrainO
 
 
 def _brands(pages: Sequence[LabeledPage], opts: TrainOptions) -> list[str]:
+    """Brands of the promotion in the spam paragraphs. Spam of kind `seo` (keyword stuffing, SEO
+    lists) names no operator: its phrases (a city's "空调维修", a spun novel's title) are not
+    brands, and count with the other paragraphs (a brand must be absent from them)."""
     if not opts.brands:
         return []
-    return [b for b, _ in mine_brands([t for p in pages for t in p.texts], [lab for p in pages for lab in p.labels],
+    labels = [("seo" if lab == "spam" and p.kind_of(i) == "seo" else lab)
+              for p in pages for i, lab in enumerate(p.labels)]
+    return [b for b, _ in mine_brands([t for p in pages for t in p.texts], labels,
                                       [w for w, _ in builtin_keywords()])]
 
 

@@ -47,6 +47,7 @@ REASON_TERMS = 3
 # company page is one block, and the company's chrome lies outside it.)
 SITE_MIN_SPAM_LINES = 3      # spam paragraphs at least
 SITE_MIN_LINE_SHARE = 0.5    # ... at least this share of the content lines
+SITE_MIN_PAGE_SHARE = 0.15   # ... and of all the page's lines (a hijacked product page: 3 of 120)
 SITE_MAX_ARTICLE_SHARE = 0.25  # article characters at most this share of the content characters
 SITE_MIN_PROMO_LINES = 3     # spam lines with a promo term at least
 SITE_MIN_PROMO_SHARE = 0.3   # ... and at least this share of the spam lines
@@ -369,7 +370,7 @@ def site_kind(labels: np.ndarray, sizes: np.ndarray, hits) -> str | None:
     if n_spam < SITE_MIN_SPAM_LINES:
         return None
     content = labels != NAVIGATION
-    if n_spam < SITE_MIN_LINE_SHARE * content.sum() \
+    if n_spam < SITE_MIN_PAGE_SHARE * len(labels) or n_spam < SITE_MIN_LINE_SHARE * content.sum() \
             or sizes[labels == ARTICLE].sum() > SITE_MAX_ARTICLE_SHARE * sizes[content].sum():
         return None
     by_kind: dict[str, set[int]] = {}

@@ -287,3 +287,17 @@ def test_context_terms_tell_a_kind_but_never_spread():
     stats, terms = stats_of(texts, labels, probs, np.array([len(t) for t in texts]), hits, None)
     assert terms == {0: ["gambling:注册送"]} and stats.promo_spam_lines == 1
     assert spread_terms(_T(texts), labels, probs, hits) == [] and labels[1] == A
+
+
+def test_a_hijacked_product_page_is_not_a_spam_site():
+    """Three injected porn-keyword lines on a product page of 40 lines with little article text:
+    spam is most of its few content lines, but not of the page (SITE_MIN_PAGE_SHARE): it is
+    injected spam, and its menus and product cells stay as they are."""
+    from classifier.verdict import site_kind
+
+    labels = np.array([NAVIGATION] * 34 + [SPAM] * 3 + [ARTICLE] * 3)
+    sizes = np.full(len(labels), 12)
+    hits = [(i, "adult", "成人视频") for i in range(34, 37)]
+    assert site_kind(labels, sizes, hits) is None
+    labels[:34:2] = SPAM  # a page that is mostly the offering is a site
+    assert site_kind(labels, sizes, hits + [(i, "adult", "成人视频") for i in range(0, 34, 2)]) == "adult"
