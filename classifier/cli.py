@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -94,29 +94,49 @@ def _run_batch(files, opts, out, rejects) -> None:
 INPUT_FORMAT_HELP = "auto (by extension, else sniffed), text, jsonl, wet, warc or html."
 
 
+# Options `clean` and `score` share, declared once (typer reads the Annotated metadata).
+ModelOpt = Annotated[Optional[Path], typer.Option("--model", "-m", help=MODEL_HELP)]
+PinyinOpt = Annotated[bool, typer.Option("--repair-pinyin/--no-repair-pinyin", help=REPAIR_HELP)]
+MojibakeOpt = Annotated[bool, typer.Option("--repair-mojibake/--no-repair-mojibake")]
+GluedOpt = Annotated[bool, typer.Option("--split-glued/--no-split-glued")]
+RescueOpt = Annotated[bool, typer.Option("--rescue-empty", help=RESCUE_HELP)]
+InputFormatOpt = Annotated[str, typer.Option("--input-format", help=INPUT_FORMAT_HELP, rich_help_panel=BATCH)]
+FieldOpt = Annotated[str, typer.Option("--field", help="JSONL: the field holding the page text.", rich_help_panel=BATCH)]
+IdFieldOpt = Annotated[str, typer.Option("--id-field", help="JSONL: the field holding the page id.", rich_help_panel=BATCH)]
+DropFieldOpt = Annotated[List[str], typer.Option("--drop-field", help="JSONL: a field not to pass through.",
+                                                 rich_help_panel=BATCH)]
+DropSpamOpt = Annotated[Optional[float], typer.Option("--drop-spam-pages", metavar="THRESHOLD", help="Leave out pages "
+                                                      "whose spam score is at least THRESHOLD.", rich_help_panel=BATCH)]
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: all cores).",
+                                                rich_help_panel=BATCH)]
+UnorderedOpt = Annotated[bool, typer.Option("--unordered", help="Write pages as they are done.", rich_help_panel=BATCH)]
+RejectsOpt = Annotated[Optional[Path], typer.Option("--rejects", help="Write skipped records here (JSONL: source, loc, "
+                                                    "cause).", rich_help_panel=BATCH)]
+MaxRecordOpt = Annotated[int, typer.Option("--max-record-bytes", help="Skip larger records.", rich_help_panel=BATCH)]
+ChunkPagesOpt = Annotated[int, typer.Option("--chunk-pages", hidden=True)]
+
+
 @app.command()
 def score(files: List[str] = typer.Argument(..., metavar="FILE", help=FILES_HELP),
           fmt: Optional[str] = typer.Option(None, "--format", "-f", help="table or jsonl (one page; default table)."),
           out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of standard output."),
-          model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
-          pinyin: bool = typer.Option(True, "--repair-pinyin/--no-repair-pinyin", help=REPAIR_HELP),
-          mojibake: bool = typer.Option(True, "--repair-mojibake/--no-repair-mojibake"),
-          glued: bool = typer.Option(True, "--split-glued/--no-split-glued"),
-          rescue: bool = typer.Option(False, "--rescue-empty", help=RESCUE_HELP),
-          input_format: str = typer.Option("auto", "--input-format", help=INPUT_FORMAT_HELP, rich_help_panel=BATCH),
-          field: str = typer.Option("text", "--field", help="JSONL: the field holding the page text.", rich_help_panel=BATCH),
-          id_field: str = typer.Option("id", "--id-field", help="JSONL: the field holding the page id.", rich_help_panel=BATCH),
-          drop_field: List[str] = typer.Option([], "--drop-field", help="JSONL: a field not to pass through.", rich_help_panel=BATCH),
+          model: ModelOpt = None,
+          pinyin: PinyinOpt = True,
+          mojibake: MojibakeOpt = True,
+          glued: GluedOpt = True,
+          rescue: RescueOpt = False,
+          input_format: InputFormatOpt = "auto",
+          field: FieldOpt = "text",
+          id_field: IdFieldOpt = "id",
+          drop_field: DropFieldOpt = [],
           paragraphs: bool = typer.Option(True, "--paragraphs/--no-paragraphs", help="Each paragraph's label, "
                                           "probs, kept, kind and reason in each page's record.", rich_help_panel=BATCH),
-          drop_spam: Optional[float] = typer.Option(None, "--drop-spam-pages", metavar="THRESHOLD", help="Leave out "
-                                                    "pages whose spam score is at least THRESHOLD.", rich_help_panel=BATCH),
-          jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores).", rich_help_panel=BATCH),
-          unordered: bool = typer.Option(False, "--unordered", help="Write pages as they are done.", rich_help_panel=BATCH),
-          rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write skipped records here (JSONL: source, "
-                                                 "loc, cause).", rich_help_panel=BATCH),
-          max_record_bytes: int = typer.Option(50_000_000, "--max-record-bytes", help="Skip larger records.", rich_help_panel=BATCH),
-          chunk_pages: int = typer.Option(32, "--chunk-pages", hidden=True)) -> None:
+          drop_spam: DropSpamOpt = None,
+          jobs: JobsOpt = None,
+          unordered: UnorderedOpt = False,
+          rejects: RejectsOpt = None,
+          max_record_bytes: MaxRecordOpt = 50_000_000,
+          chunk_pages: ChunkPagesOpt = 32) -> None:
     """Label every paragraph: a readable table, or one JSON object per paragraph.
 
     Batch run (many inputs, a directory, a glob or a record format): one JSON object per page,
@@ -189,26 +209,24 @@ def _print_table(page, cl) -> None:
 @app.command()
 def clean(files: List[str] = typer.Argument(..., metavar="FILE", help=FILES_HELP),
           out: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the article (batch: the JSONL) here."),
-          model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+          model: ModelOpt = None,
           to_simplified: bool = typer.Option(False, "--to-simplified", help="Convert the article to simplified script."),
-          pinyin: bool = typer.Option(True, "--repair-pinyin/--no-repair-pinyin", help=REPAIR_HELP),
-          mojibake: bool = typer.Option(True, "--repair-mojibake/--no-repair-mojibake"),
-          glued: bool = typer.Option(True, "--split-glued/--no-split-glued"),
-          rescue: bool = typer.Option(False, "--rescue-empty", help=RESCUE_HELP),
-          input_format: str = typer.Option("auto", "--input-format", help=INPUT_FORMAT_HELP, rich_help_panel=BATCH),
-          field: str = typer.Option("text", "--field", help="JSONL: the field holding the page text.", rich_help_panel=BATCH),
-          id_field: str = typer.Option("id", "--id-field", help="JSONL: the field holding the page id.", rich_help_panel=BATCH),
-          drop_field: List[str] = typer.Option([], "--drop-field", help="JSONL: a field not to pass through.", rich_help_panel=BATCH),
+          pinyin: PinyinOpt = True,
+          mojibake: MojibakeOpt = True,
+          glued: GluedOpt = True,
+          rescue: RescueOpt = False,
+          input_format: InputFormatOpt = "auto",
+          field: FieldOpt = "text",
+          id_field: IdFieldOpt = "id",
+          drop_field: DropFieldOpt = [],
           paragraphs: bool = typer.Option(False, "--paragraphs/--no-paragraphs", help="Also each paragraph's label, probs, kept, "
                                           "kind and reason.", rich_help_panel=BATCH),
-          drop_spam: Optional[float] = typer.Option(None, "--drop-spam-pages", metavar="THRESHOLD", help="Leave out "
-                                                    "pages whose spam score is at least THRESHOLD.", rich_help_panel=BATCH),
-          jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores).", rich_help_panel=BATCH),
-          unordered: bool = typer.Option(False, "--unordered", help="Write pages as they are done.", rich_help_panel=BATCH),
-          rejects: Optional[Path] = typer.Option(None, "--rejects", help="Write skipped records here (JSONL: source, "
-                                                 "loc, cause).", rich_help_panel=BATCH),
-          max_record_bytes: int = typer.Option(50_000_000, "--max-record-bytes", help="Skip larger records.", rich_help_panel=BATCH),
-          chunk_pages: int = typer.Option(32, "--chunk-pages", hidden=True)) -> None:
+          drop_spam: DropSpamOpt = None,
+          jobs: JobsOpt = None,
+          unordered: UnorderedOpt = False,
+          rejects: RejectsOpt = None,
+          max_record_bytes: MaxRecordOpt = 50_000_000,
+          chunk_pages: ChunkPagesOpt = 32) -> None:
     """Print the page's article text (the kept paragraphs).
 
     Batch run (many inputs, a directory, a glob or a record format): one JSON object per page
@@ -300,7 +318,7 @@ def train(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files
 
 @app.command()
 def evaluate(labeled: List[str] = typer.Argument(..., help="LABELING.md JSONL files or directories."),
-             model: Optional[Path] = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+             model: ModelOpt = None,
              stages: bool = typer.Option(False, "--stages", help="Also the classifier alone and the segmenter "
                                          "alone, on the given paragraphs (no repairs, no page rules).")) -> None:
     """Per-class precision, recall, F1 and the confusion matrix of what `clean` does, on labeled pages.
