@@ -153,15 +153,16 @@ BRAND_SUFFIXES = ("娱乐", "娱乐城", "国际", "体育", "官网", "彩票",
 
 
 def _common_word(word: str) -> bool:
-    """A common word, or a phrase made of common words of two characters or more that does not
-    end like an operator's name (开奖记录, 高手论坛: a tips site's sections; 盛世娱乐 stays)."""
+    """A common word (a frequent one, or any word of jieba's dictionary not named like an
+    operator: 合作伙伴), or a phrase made of common words of two characters or more that does
+    not end like an operator's name (开奖记录, 高手论坛: a tips site's sections; 盛世娱乐 stays)."""
     import jieba
 
     jieba.setLogLevel(60)
     jieba.initialize()
     freq = jieba.dt.FREQ
-    if freq.get(word, 0) >= BRAND_COMMON_FREQ:
-        return True
+    if freq.get(word, 0) >= BRAND_COMMON_FREQ or freq.get(word, 0) and not word.endswith(BRAND_SUFFIXES):
+        return True  # frequent, or a dictionary word (合作伙伴) not named like an operator
     parts = jieba.lcut(word, HMM=False)
     return (len(parts) > 1 and all(len(w) >= 2 and freq.get(w, 0) >= BRAND_COMMON_FREQ for w in parts)
             and not word.endswith(BRAND_SUFFIXES))

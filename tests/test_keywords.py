@@ -47,3 +47,18 @@ def test_common_words_places_and_chapters_are_no_brands():
     tails = iter(["秋季活动", "会员专享", "每日签到", "周末狂欢", "新人有礼", "限时优惠", "好礼相送", "火热进行", "精彩不停"])
     rows = [(f"{w}:{next(tails)}", "spam") for w in ("翠鸟", "伊宁县", "第12章") for _ in range(3)]
     assert _brands(rows) == []
+
+
+def test_dictionary_words_and_sections_are_no_brands():
+    """Spam pages name their sections too (合作伙伴, 开奖记录, 高手论坛): words and phrases of
+    common words are not brands unless named like an operator (盛世娱乐)."""
+    from classifier.keywords import mine_brands
+
+    names = ["合作伙伴", "开奖记录", "高手论坛", "盛世娱乐"]
+    texts, labels = [], []
+    for name in names:
+        texts += [name, f"{name}:网 > 新闻 > 正文", f"{name} 注册送彩金 首存优惠"]
+        labels += ["spam"] * 3
+    texts += ["临江市今年新建口袋公园二十个。"]
+    labels += ["article"]
+    assert [b for b, _ in mine_brands(texts, labels)] == ["盛世娱乐"]
