@@ -442,3 +442,14 @@ def test_unsupported_spam_runs_first():
     """Before the rules that spread spam (brands, terms, sites) from the spam it leaves."""
     from classifier.segmenter import PAGE_RULES
     assert PAGE_RULES[0].name == "unsupported_spam"
+
+
+def test_a_headline_opening_with_the_bare_site_name_of_a_spam_line_is_spam():
+    """Issue: a headline that starts with the injected brand (翠鸟汇:多地出台…) was kept as
+    article under every model. The site name alone is a spam line, so its name prefixes spam."""
+    from classifier.segmenter import SPAM, propagate_spam
+
+    texts = ["翠鸟汇", "首页 | 新闻 | 社区", "翠鸟汇:多地出台新规 规范电动自行车停放",
+             "记者从多地获悉，电动自行车停放新规陆续出台，各地将划定集中停放区域。", "责任编辑：周文"]
+    labels = np.array([SPAM, NAVIGATION, ARTICLE, ARTICLE, NAVIGATION])
+    assert propagate_spam(texts, labels) == [2] and labels[2] == SPAM and labels[3] == ARTICLE
