@@ -885,6 +885,32 @@ def unsupported_spam(text_of: Callable[[int], str], labels: np.ndarray, probs: n
     return out
 
 
+# A company's contact line (LABELING rule 13: phone, hotline, QQ, WeChat, fax, sales e-mail) is
+# an ad; an institution's (a school, a government office, a newsroom) is navigation.
+_CONTACT_RE = re.compile(
+    r"[\s•·\-*]*[^\s:：]{0,6}(?:电话|電話|热线|熱線|手机|手機|座机|QQ|qq|微信|传真|傳真|Tel|TEL|tel|E-?mail|e-?mail|邮箱|郵箱"
+    r"|联系方式|聯繫方式|咨询|諮詢)\s*[:：]?\s*[\w\-+()（）/ .@,，、]{5,}")
+_CONTACT_NUMBER_RE = re.compile(r"\d{5}|@")
+_NOT_SALES_RE = re.compile(r"举报|舉報|投递|投遞|简历|簡歷|记者|記者|投稿|editor|编辑部|編輯部")
+_INSTITUTION_RE = re.compile(r"政府|学校|學校|大学|大學|学院|學院|中学|中學|小学|小學|幼儿园|教育局|委员会|委員會|报社|報社|日报|日報"
+                             r"|晚报|晚報|电视台|電視台|广播|廣播|党委|黨委|人大|政协|政協|法院|检察院|公安|教会|教會|协会|協會")
+CONTACT_MAX_CHARS = 60  # a longer paragraph is not one contact line
+INSTITUTION_HEAD = 20   # the page's first paragraphs read for an institution's name
+
+
+def contact_lines(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+    """Navigation and article paragraphs of at most CONTACT_MAX_CHARS that are a contact line
+    (`_CONTACT_RE` with a number or an e-mail address), relabeled ad in place, unless the page's
+    head names an institution or the line is a report, job or press address."""
+    tested = ((labels == NAVIGATION) | (labels == ARTICLE)) & (sizes <= CONTACT_MAX_CHARS)
+    out = [i for i in tested.nonzero()[0].tolist() if _CONTACT_RE.fullmatch(t := text_of(i).strip())
+           and _CONTACT_NUMBER_RE.search(t) and not _NOT_SALES_RE.search(t)]
+    if out and any(_INSTITUTION_RE.search(text_of(i)) for i in range(min(INSTITUTION_HEAD, len(labels)))):
+        return []
+    labels[out] = AD
+    return out
+
+
 # --- the page rules, in order ---------------------------------------------------------------
 
 @dataclass
@@ -999,6 +1025,8 @@ PAGE_RULES: tuple[PageRule, ...] = (
              ("segmenter: a sentence between article paragraphs",)),
     PageRule("original_title", lambda s: (original_titles(s.text_of, s.labels, s.sizes),),
              ("segmenter: an original-title line, page metadata",)),
+    PageRule("contact_lines", lambda s: (contact_lines(s.text_of, s.labels, s.sizes),),
+             ("segmenter: a company's contact line, an ad (rule 13)",)),
     PageRule("official_lottery_menu", lambda s: (official_lottery_menus(s.text_of, s.labels, s.sizes),),
              ("segmenter: a menu of the state lotteries' games, the portal's own channel (rule 3)",)),
     PageRule("spam_brands", _spam_brands, ("segmenter: carries a brand found in spam paragraphs of the page",)),

@@ -453,3 +453,21 @@ def test_a_headline_opening_with_the_bare_site_name_of_a_spam_line_is_spam():
              "记者从多地获悉，电动自行车停放新规陆续出台，各地将划定集中停放区域。", "责任编辑：周文"]
     labels = np.array([SPAM, NAVIGATION, ARTICLE, ARTICLE, NAVIGATION])
     assert propagate_spam(texts, labels) == [2] and labels[2] == SPAM and labels[3] == ARTICLE
+
+
+@pytest.mark.parametrize("head, line, expected", [
+    ("临江精工机械有限公司", "销售热线：0571-88886666", AD),
+    ("临江精工机械有限公司", "QQ：123456789", AD),
+    ("临江精工机械有限公司", "E-mail: sales@example.com", AD),
+    ("临江市第一中学", "联系电话：0571-88886666", NAVIGATION),      # an institution's contact line
+    ("临江精工机械有限公司", "举报邮箱：report@example.com", NAVIGATION),  # a report address
+    ("临江精工机械有限公司", "简历投递邮箱：hr@example.com", NAVIGATION),   # a job posting's address
+    ("临江精工机械有限公司", "电话会议将于下周举行", NAVIGATION),          # no number: not a contact line
+])
+def test_a_companys_contact_line_is_an_ad(head, line, expected):
+    from classifier.segmenter import contact_lines
+
+    texts = [head, "首页 | 产品中心 | 联系我们", line]
+    labels = np.array([NAVIGATION, NAVIGATION, NAVIGATION])
+    contact_lines(texts.__getitem__, labels, np.array([len(t) for t in texts]))
+    assert labels[2] == expected
