@@ -197,13 +197,11 @@ def _print_table(page, cl) -> None:
     counts = page.counts
     out.write(f"{len(page.paragraphs)} paragraphs: " + ", ".join(f"{v} {k}" for k, v in counts.items())
               + f"; {sum(p.kept for p in page.paragraphs)} kept\n")
-    verdict = getattr(page, "verdict", None)
-    if verdict is not None:
-        out.write(f"page: {verdict.reason}\n")
+    out.write(f"page: {page.verdict.reason}\n")
     if ruled:
         out.write(f"prob 'rule': {ruled} label(s) set by the segmenter or a page rule against the classifier; "
                   "`--format jsonl` gives each one's probabilities and reason\n")
-    out.write(f"model: {cl.choice.describe() if cl.choice else '?'}\n")
+    out.write(f"model: {cl.choice.describe()}\n")
 
 
 @app.command()

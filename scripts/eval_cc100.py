@@ -40,11 +40,7 @@ def predictions(cleaner: Cleaner, gold: list[dict]) -> dict:
     for g, page in zip(gold, cleaner.clean_many(texts)):
         rec = {"id": g["id"], "paragraphs": [{"start": p.start, "end": p.end, "label": p.label}
                                              for p in page.paragraphs]}
-        verdict = getattr(page, "verdict", None)
-        if verdict is not None:
-            rec["spam_page"] = verdict.is_spam
-            rec["spam_kind"] = verdict.kind
-            rec["spam_score"] = verdict.score
+        rec.update(spam_page=page.verdict.is_spam, spam_kind=page.verdict.kind, spam_score=page.verdict.score)
         preds[g["id"]] = rec
     return preds
 
