@@ -989,19 +989,10 @@ def _spam_site(s: PageState):
     if not (s.labels == SPAM).any():
         return ([],)
     from .verdict import SITE_NAMES, site_offering
-    before = s.labels.copy()
-    s.site, out = site_offering(s.text_of, s.labels, s.sizes, s.hits)
+    s.site, out = site_offering(s.text_of, s.labels, s.sizes, s.hits, s.probs)
     if s.site:
         s.facts["site"] = SITE_NAMES[s.site]
-        # a paragraph the model is sure is article stays article: a hijacked company page whose
-        # injected lines make it look like a site keeps its own text
-        sure = [i for i in out if before[i] == ARTICLE and s.probs[i, ARTICLE] >= SITE_KEEP_ARTICLE]
-        s.labels[sure] = ARTICLE
-        out = [i for i in out if s.labels[i] == SPAM]
     return (out,)
-
-
-SITE_KEEP_ARTICLE = 0.9  # p(article) at least this: not taken into a spam site's offering
 
 
 # Every page rule, in the order the cleaner runs them after decoding (cf. jusText's revision

@@ -48,6 +48,7 @@ REASON_TERMS = 3
 SITE_MIN_SPAM_LINES = 3      # spam paragraphs at least
 SITE_MIN_LINE_SHARE = 0.5    # ... at least this share of the content lines
 SITE_MIN_PAGE_SHARE = 0.15   # ... and of all the page's lines (a hijacked product page: 3 of 120)
+SITE_KEEP_ARTICLE = 0.9      # p(article) at least this: not taken into a site's offering
 SITE_MAX_ARTICLE_SHARE = 0.25  # article characters at most this share of the content characters
 SITE_MIN_PROMO_LINES = 3     # spam lines with a promo term at least
 SITE_MIN_PROMO_SHARE = 0.3   # ... and at least this share of the spam lines
@@ -383,12 +384,15 @@ def site_kind(labels: np.ndarray, sizes: np.ndarray, hits) -> str | None:
     return max(PROMO, key=lambda k: len(by_kind.get(k, ())))
 
 
-def site_offering(text_of, labels: np.ndarray, sizes: np.ndarray, hits) -> tuple[str | None, list[int]]:
+def site_offering(text_of, labels: np.ndarray, sizes: np.ndarray, hits,
+                  probs: np.ndarray | None = None) -> tuple[str | None, list[int]]:
     """Rule 6: on a promo spam site (`site_kind`), the offering becomes spam, in place: from its
     first to its last spam paragraph, widened over the lines next to them up to the first
     generic `chrome` line on either side (a category menu above the titles), every article
-    and ad paragraph and every navigation paragraph that is not chrome. Returns (the site's kind or None, the
-    indexes made spam)."""
+    and ad paragraph and every navigation paragraph that is not chrome, but not an article
+    paragraph the model is sure of (`probs`, SITE_KEEP_ARTICLE: a hijacked company page whose
+    injected lines make it look like a site keeps its own text). Returns (the site's kind or
+    None, the indexes made spam)."""
     kind = site_kind(labels, sizes, hits)
     if kind is None:
         return None, []
@@ -398,6 +402,8 @@ def site_offering(text_of, labels: np.ndarray, sizes: np.ndarray, hits) -> tuple
         lo -= 1  # a menu right above the first spam line, up to the header's chrome
     while hi + 1 < len(labels) and (labels[hi + 1] != NAVIGATION or not chrome(text_of(hi + 1))):
         hi += 1  # ... and right below the last one, down to the footer's
-    out = [i for i in range(lo, hi + 1) if labels[i] != SPAM and (labels[i] != NAVIGATION or not chrome(text_of(i)))]
+    sure = (labels == ARTICLE) & (probs[:, ARTICLE] >= SITE_KEEP_ARTICLE) if probs is not None else labels < 0
+    out = [i for i in range(lo, hi + 1) if labels[i] != SPAM and not sure[i]
+           and (labels[i] != NAVIGATION or not chrome(text_of(i)))]
     labels[out] = SPAM
     return kind, out
