@@ -18,6 +18,7 @@ rules of `verdict`: `spread_terms` (an injected brand) and `site_offering` (whol
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -887,9 +888,10 @@ def unsupported_spam(text_of: Callable[[int], str], labels: np.ndarray, probs: n
 
 # A company's contact line (LABELING rule 13: phone, hotline, QQ, WeChat, fax, sales e-mail) is
 # an ad; an institution's (a school, a government office, a newsroom) is navigation.
-_CONTACT_RE = re.compile(
-    r"[\s•·\-*]*[^\s:：]{0,6}(?:电话|電話|热线|熱線|手机|手機|座机|QQ|qq|微信|传真|傳真|Tel|TEL|tel|E-?mail|e-?mail|邮箱|郵箱"
-    r"|联系方式|聯繫方式|咨询|諮詢)\s*[:：]?\s*[\w\-+()（）/ .@,，、]{5,}")
+_CONTACT_WORDS = ("电话|電話|热线|熱線|手机|手機|座机|QQ|qq|微信|传真|傳真|Tel|TEL|tel|E-?mail|e-?mail|邮箱|郵箱|联系方式|聯繫方式"
+                  "|咨询|諮詢")
+_CONTACT_WORD_RE = re.compile(_CONTACT_WORDS)
+_CONTACT_RE = re.compile(rf"[\s•·\-*]*[^\s:：]{{0,6}}(?:{_CONTACT_WORDS})\s*[:：]?\s*[\w\-+()（）/ .@,，、]{{5,}}")
 _CONTACT_NUMBER_RE = re.compile(r"\d{5}|@")
 _NOT_SALES_RE = re.compile(r"举报|舉報|投递|投遞|简历|簡歷|记者|記者|投稿|editor|编辑部|編輯部")
 _INSTITUTION_RE = re.compile(r"政府|学校|學校|大学|大學|学院|學院|中学|中學|小学|小學|幼儿园|教育局|委员会|委員會|报社|報社|日报|日報"
@@ -902,8 +904,15 @@ def contact_lines(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.n
     """Navigation and article paragraphs of at most CONTACT_MAX_CHARS that are a contact line
     (`_CONTACT_RE` with a number or an e-mail address), relabeled ad in place, unless the page's
     head names an institution or the line is a report, job or press address."""
-    tested = ((labels == NAVIGATION) | (labels == ARTICLE)) & (sizes <= CONTACT_MAX_CHARS)
-    out = [i for i in tested.nonzero()[0].tolist() if _CONTACT_RE.fullmatch(t := text_of(i).strip())
+    tested = (((labels == NAVIGATION) | (labels == ARTICLE)) & (sizes <= CONTACT_MAX_CHARS)).nonzero()[0].tolist()
+    if not tested:
+        return []
+    # one scan of the tested paragraphs joined for a contact word, then the full test on the few
+    # holding one (each paragraph's own regex calls cost 9% of `clean` on the dev pages)
+    texts = [text_of(i) for i in tested]
+    ends = list(itertools.accumulate(len(t) + 1 for t in texts))
+    holding = sorted({bisect.bisect_right(ends, m.start()) for m in _CONTACT_WORD_RE.finditer("\n".join(texts))})
+    out = [tested[k] for k in holding if _CONTACT_RE.fullmatch(t := texts[k].strip())
            and _CONTACT_NUMBER_RE.search(t) and not _NOT_SALES_RE.search(t)]
     if out and any(_INSTITUTION_RE.search(text_of(i)) for i in range(min(INSTITUTION_HEAD, len(labels)))):
         return []
