@@ -13,7 +13,9 @@ After decoding, page rules that the paragraph model cannot see run in the order 
 table, `PAGE_RULES` (name, function, the note each changed paragraph gets in its reason):
 `unsupported_spam` (spam with no lexical evidence takes its next label), the opt-in `rescue_empty`, unreadable paragraphs, `numbered_lists`, `cut_at_related_heading`,
 `marked_teasers_and_ads`, `thread_replies`, `drop_trailing_blocks` (not on threads),
-`code_blocks`, `enclosed_prose`, `original_titles`, `propagate_spam`, and the spam-lexicon
+`code_blocks`, `enclosed_prose`, `original_titles`, `contact_lines`, `official_lottery_menus`,
+`keyword_lists` (sure keyword stuffing), `operator_lines` (names shaped like a betting
+operator's), `propagate_spam`, and the spam-lexicon
 rules of `verdict`: `spread_terms` (an injected brand) and `site_offering` (whole spam sites).
 """
 from __future__ import annotations
@@ -834,30 +836,91 @@ UNSUPPORTED_BRAND = 1 - 1e-6  # p(spam) only a brand of the model reaches (model
 UNSUPPORTED_PAGE_PROMO = 3
 STUFFING_MIN_ITEMS = 3      # items between "_" or "|" separators ...
 STUFFING_MIN_SHARE = 0.5    # ... at least this share of them (and 3) sharing a two-character keyword
+KEYWORD_LIST_MIN_ITEMS = 4   # `keyword_lists`: items sharing the keyword at least ...
+KEYWORD_LIST_MIN_SHARE = 0.6  # ... and this share of the items,
+KEYWORD_LIST_MAX_ITEM = 24    # each item at most this long (a keyword, not a headline),
+KEYWORD_LIST_MAX_ODD = 0.25   # at most this share of them with digits or sentence punctuation,
+KEYWORD_LIST_MAX_CHARS = 400  # in a line at most this long
+OPERATOR_SHORT_LINE = 80      # `operator_lines`: a line this short naming an operator is a name position
+_SENTENCE_OR_DIGIT_RE = re.compile(r"[0-9０-９。！？，；!?]")
 _STUFFING_SEP_RE = re.compile(r"[_|｜│¦]+")
 _PLACE_RE = re.compile(r"[\u4e00-\u9fff]{1,5}[县縣市区區镇鎮乡鄉旗州]")  # a county or city name (rule 10's runs)
 _PINYIN_GLOSS_RE = re.compile(r"[\u4e00-\u9fff][(（][a-zA-Z]{1,6}[)）]")  # 博(bo)彩(cai), rule 11
 
 
-def stuffing_like(text: str) -> bool:
+def stuffing_like(text: str, sure: bool = False) -> bool:
     """Keyword stuffing's look (LABELING.md rules 9-10): at least STUFFING_MIN_ITEMS items
     between "_" or "|" separators, of which at least 3 and STUFFING_MIN_SHARE share a keyword
     of two Han characters ("螺丝刀批发_电动螺丝刀_螺丝刀厂家"); a menu of distinct names
     ("首页| 产品中心| 新闻动态| 联系我们") is not. So is a run of place names, most of the items
-    ("某某县| 某某市| 某某县": county-name runs)."""
-    if not _STUFFING_SEP_RE.search(text):
+    ("某某县| 某某市| 某某县": county-name runs).
+
+    `sure`: the stricter look that makes a line spam on its own (`keyword_lists`): at least
+    KEYWORD_LIST_MIN_ITEMS items sharing the keyword, KEYWORD_LIST_MIN_SHARE of them, items of
+    keyword length (KEYWORD_LIST_MAX_ITEM chars), few with digits or sentence punctuation: a
+    footer of licence numbers or a list of headlines sharing a word is not."""
+    if not _STUFFING_SEP_RE.search(text) or (sure and len(text) > KEYWORD_LIST_MAX_CHARS):
         return False
     items = [t for t in (x.strip() for x in _STUFFING_SEP_RE.split(text)) if t]
-    if len(items) < STUFFING_MIN_ITEMS:
+    least, share = (KEYWORD_LIST_MIN_ITEMS, KEYWORD_LIST_MIN_SHARE) if sure else (3, STUFFING_MIN_SHARE)
+    if len(items) < (least if sure else STUFFING_MIN_ITEMS):
         return False
-    if sum(1 for t in items if _PLACE_RE.fullmatch(t)) >= max(3, STUFFING_MIN_SHARE * len(items)):
+    if sure and (max(map(len, items)) > KEYWORD_LIST_MAX_ITEM
+                 or sum(1 for t in items if _SENTENCE_OR_DIGIT_RE.search(t)) > KEYWORD_LIST_MAX_ODD * len(items)):
+        return False
+    if sum(1 for t in items if _PLACE_RE.fullmatch(t)) >= max(least, share * len(items)):
         return True
     counts: dict[str, int] = {}
     for item in items:
         for gram in {item[k:k + 2] for k in range(len(item) - 1)}:
             if _HAN_RE.fullmatch(gram[0]) and _HAN_RE.fullmatch(gram[1]):
                 counts[gram] = counts.get(gram, 0) + 1
-    return max(counts.values(), default=0) >= max(3, STUFFING_MIN_SHARE * len(items))
+    return max(counts.values(), default=0) >= max(least, share * len(items))
+
+
+def keyword_lists(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+    """Lines that are keyword lists beyond doubt (`stuffing_like(sure=True)`: "滚珠扶正器_套管
+    扶正器_油管扶正器_钻井扶正器", a glued SEO title or a city x keyword list), labeled spam in
+    place whatever the model said (LABELING.md rules 9-10). On cc100 train and dev every such
+    line is gold spam; none in the gold content of ../shared/data/dev."""
+    out = [i for i in (labels != SPAM).nonzero()[0].tolist()
+           if sizes[i] <= KEYWORD_LIST_MAX_CHARS and stuffing_like(text_of(i), sure=True)]
+    labels[out] = SPAM
+    return out
+
+
+def operator_lines(texts, labels: np.ndarray, sizes: np.ndarray) -> tuple[list[int], list[str]]:
+    """Paragraphs naming a betting operator by its name's shape (`lexicon.operator_names`:
+    "koko体育"), labeled spam in place, and the names. A name counts when some paragraph holding
+    it is not a long article paragraph (a site name, a headline, a source or copyright line):
+    news about an operator's crackdown names it inside its sentences only. `texts` needs
+    ``text`` and ``starts`` (the cleaner's `_Texts`)."""
+    from .lexicon import operator_names
+    names = list(dict.fromkeys(operator_names(texts.text)))
+    if not names:
+        return [], []
+    text, starts = texts.text, texts.starts
+    out: set[int] = set()
+    used = []
+    for name in names:
+        holding, at = set(), text.find(name)
+        while at >= 0:
+            holding.add(bisect.bisect_right(starts, at) - 1)
+            at = text.find(name, at + len(name))
+        holding.discard(-1)
+        if any(labels[i] != ARTICLE or sizes[i] <= OPERATOR_SHORT_LINE for i in holding):
+            out |= {i for i in holding if labels[i] != SPAM}
+            used.append(name)
+    found = sorted(out)
+    labels[found] = SPAM
+    return found, used
+
+
+def seo_evidence(text: str) -> bool:
+    """Evidence that a spam paragraph with no promo term is spam: it looks stuffed
+    (`stuffing_like`), glosses words with pinyin (rule 11), or holds a term of the seo list."""
+    from .lexicon import spam_kind_matcher
+    return stuffing_like(text) or bool(_PINYIN_GLOSS_RE.search(text)) or "seo" in spam_kind_matcher().hits(text)
 
 
 def unsupported_spam(text_of: Callable[[int], str], labels: np.ndarray, probs: np.ndarray, hits) -> list[int]:
@@ -876,7 +939,7 @@ def unsupported_spam(text_of: Callable[[int], str], labels: np.ndarray, probs: n
         if i in promo or probs[i, SPAM] >= UNSUPPORTED_BRAND:
             continue
         text = text_of(i)
-        if stuffing_like(text) or _PINYIN_GLOSS_RE.search(text) or spam_kind_hits(text):
+        if seo_evidence(text) or spam_kind_hits(text):
             continue
         out.append(i)
     if out:
@@ -983,6 +1046,13 @@ def _thread(s: PageState):
     return (replies,)
 
 
+def _operator_names(s: PageState):
+    out, names = operator_lines(s.texts, s.labels, s.sizes)
+    if names:
+        s.facts["operators"] = ", ".join(names[:3])
+    return (out,)
+
+
 def _spam_brands(s: PageState):
     return (propagate_spam(s.texts, s.labels, s.marks.lengths) if (s.labels == SPAM).any() else [],)
 
@@ -1029,6 +1099,9 @@ PAGE_RULES: tuple[PageRule, ...] = (
              ("segmenter: a company's contact line, an ad (rule 13)",)),
     PageRule("official_lottery_menu", lambda s: (official_lottery_menus(s.text_of, s.labels, s.sizes),),
              ("segmenter: a menu of the state lotteries' games, the portal's own channel (rule 3)",)),
+    PageRule("keyword_lists", lambda s: (keyword_lists(s.text_of, s.labels, s.sizes),),
+             ("segmenter: a keyword list glued with '_' or '|' (rules 9-10)",)),
+    PageRule("operator_names", _operator_names, ("segmenter: names a betting operator ({operators})",)),
     PageRule("spam_brands", _spam_brands, ("segmenter: carries a brand found in spam paragraphs of the page",)),
     PageRule("spam_terms", _spam_terms, ("segmenter: holds a promo term of a spam paragraph of the page",)),
     PageRule("spam_site", _spam_site, ("segmenter: part of the offering of a {site} (whole spam site)",)),

@@ -124,11 +124,22 @@ def page_terms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarra
                which: np.ndarray | None = None) -> list[tuple[int, str, str]]:
     """(paragraph index, kind, term as written) of every spam-lexicon term in the paragraphs
     `which` (indexes; default all) of the page (`codes` its code points, ``starts:ends`` its
-    paragraphs), by one Aho-Corasick pass over their folded text."""
-    from .normalize import fold_codes
+    paragraphs), by one Aho-Corasick pass over their folded text; then the names shaped like a
+    betting operator's (`lexicon.operator_names`) the lexicon does not list, as gambling terms."""
+    from .lexicon import operator_names
     idx = np.arange(len(starts)) if which is None else np.asarray(which, dtype=np.int64)
     if not len(codes) or not len(idx):
         return []
+    out = _lexicon_terms(text, codes, starts, ends, idx)
+    listed = {(i, t) for i, _, t in out}
+    for i, a, z in zip(idx.tolist(), starts[idx].tolist(), ends[idx].tolist()):
+        out.extend((i, "gambling", name) for name in operator_names(text[a:z]) if (i, name) not in listed)
+    return out
+
+
+def _lexicon_terms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                   idx: np.ndarray) -> list[tuple[int, str, str]]:
+    from .normalize import fold_codes
     if 4 * len(idx) > len(starts):  # most of the page: one pass over all of it, then keep `which`'s hits
         folded = fold_codes(codes).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
         spans = kind_terms().spans(folded)
@@ -199,6 +210,7 @@ class PageStats:
     spam_prob: float = 0.0          # summed p(spam) over the paragraphs
     strong_spam_lines: int = 0      # spam paragraphs the model itself gives p(spam) >= STRONG
     promo_spam_lines: int = 0       # spam paragraphs holding a promo term
+    seo_evidence_lines: int = 0     # other spam paragraphs with seo evidence (`segmenter.seo_evidence`)
     repeated_spam: int = 0          # spam paragraphs whose text repeats an earlier spam paragraph
     site: str | None = None         # the promo kind when `site_offering` fired
     terms: dict[str, Counter] = field(default_factory=dict)  # kind -> term -> count, in spam paragraphs
@@ -208,25 +220,26 @@ class PageStats:
                  for k in {*self.terms, *other.terms}}
         return PageStats(*(getattr(self, f) + getattr(other, f) for f in
                            ("lines", "chars", "spam_lines", "spam_chars", "spam_prob", "strong_spam_lines",
-                            "promo_spam_lines", "repeated_spam")),
+                            "promo_spam_lines", "seo_evidence_lines", "repeated_spam")),
                          site=self.site or other.site, terms=terms)
 
 
 STRONG = 0.9
 FEATURES = ("spam_char_share", "spam_line_share", "mean_p_spam", "log_spam_lines", "log_strong_spam_lines",
-            "log_promo_spam_lines", "repeated_spam_share")
+            "log_promo_spam_lines", "log_seo_evidence_lines", "repeated_spam_share")
 # Fitted by ``python scripts/fit_verdict.py --refit --write`` (2 folds over labeled/ and cc100 train,
 # 970 pages, real pages weighted 5; with the training code of 12f3450; held-out cc100 train: 19/24
 # spam pages flagged, 1/26 spam-free).
 # Refit when the paragraph model changes much: the verdict reads its labels.
-WEIGHTS = (-1.021, -0.759, 1.215, 2.38, 1.601, 2.124, 0.001)
+WEIGHTS = (-1.021, -0.759, 1.215, 2.38, 1.601, 2.124, 0.0, 0.001)
 BIAS = -2.544
 
 
 def features(s: PageStats) -> list[float]:
     lines, chars = max(s.lines, 1), max(s.chars, 1)
     return [s.spam_chars / chars, s.spam_lines / lines, s.spam_prob / lines, math.log1p(s.spam_lines),
-            math.log1p(s.strong_spam_lines), math.log1p(s.promo_spam_lines), s.repeated_spam / max(s.spam_lines, 1)]
+            math.log1p(s.strong_spam_lines), math.log1p(s.promo_spam_lines), math.log1p(s.seo_evidence_lines),
+            s.repeated_spam / max(s.spam_lines, 1)]
 
 
 def score_of(s: PageStats) -> float:
@@ -314,6 +327,8 @@ def stats_of(texts, labels: np.ndarray, probs: np.ndarray, sizes: np.ndarray,
             per.setdefault(i, []).append(f"{kind}:{term}")
             s.terms.setdefault(kind, Counter())[term] += 1
     s.promo_spam_lines = len(per)
+    from .segmenter import seo_evidence
+    s.seo_evidence_lines = sum(1 for i in spam.nonzero()[0].tolist() if i not in per and seo_evidence(texts[i]))
     if s.spam_lines > 1:
         seen: set[str] = set()
         for i in spam.nonzero()[0].tolist():

@@ -118,6 +118,40 @@ def dev_gold_hits(matcher) -> dict:
     return res
 
 
+SHAPES = ("operator", "keyword_list")
+
+
+class ShapeMatcher:
+    """Spam found by its shape rather than a list, as `KindMatcher.spans` gives hits: names
+    shaped like a betting operator's (`lexicon.operator_names`) and keyword lists beyond doubt
+    (`segmenter.stuffing_like(sure=True)`, the whole line)."""
+
+    def spans(self, text: str) -> list[tuple[int, int, str, str]]:
+        from classifier.lexicon import operator_names
+        from classifier.segmenter import stuffing_like
+        out, at = [], 0
+        for name in operator_names(text):
+            at = text.find(name, at)
+            out.append((at, at + len(name), "operator", name))
+            at += len(name)
+        if stuffing_like(text, sure=True):
+            out.append((0, len(text), "keyword_list", ""))
+        return out
+
+
+def shape_gold_hits() -> dict:
+    """Lines of the dev pages' gold content that a shape calls spam (false positives)."""
+    res = {k: [] for k in SHAPES}
+    matcher = ShapeMatcher()
+    for name in DEV_FILES:
+        if (DEV / name).exists():
+            for page in read_jsonl(DEV / name):
+                for ln in (x.strip() for x in page["gold"].splitlines()):
+                    for _, _, kind, _ in matcher.spans(ln) if ln else ():
+                        res[kind].append(f"{page['id'][:28]}: {ln[:40]}")
+    return res
+
+
 def _fmt(v) -> str:
     return "   -  " if v is None else f"{v:6.3f}"
 
@@ -152,8 +186,11 @@ def main() -> None:
         if paras:
             report[s], term_counts[s] = paragraph_scores(paras, matcher)
             report[s + " context"] = paragraph_scores(paras, context_matcher, CONTEXT)[0]
+        if paras:
+            report[s + " shapes"] = paragraph_scores(paras, ShapeMatcher(), SHAPES)[0]
     if DEV.exists():
         report["dev_gold"] = dev_gold_hits(matcher)
+        report["dev_gold_shapes"] = shape_gold_hits()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
         return
@@ -163,6 +200,16 @@ def main() -> None:
     for s in ("train", "dev", "train+dev"):
         if s in report:
             print_table(f"cc100 {s}", report[s], report[s + " context"])
+    for s in ("train", "dev", "train+dev"):
+        if s + " shapes" in report:
+            print(f"\ncc100 {s}, spam by its shape (lexicon.operator_names, segmenter.stuffing_like(sure=True)):")
+            for k in SHAPES:
+                r = report[s + " shapes"][k]
+                print(f"  {k:12} {r['hit']:6d} {r['hit_spam']:6d} {_fmt(r['precision'])} {_fmt(r['recall'])} "
+                      f"{_fmt(r['recall_promo'])} {_fmt(r['recall_seo'])}")
+    if "dev_gold_shapes" in report:
+        for k, lines in report["dev_gold_shapes"].items():
+            print(f"  dev pages' gold content lines a shape calls spam, {k}: {len(lines)} {lines[:5]}")
     if "dev_gold" in report:
         d = report["dev_gold"]
         print(f"\ndev pages ({d['pages']}): hits inside gold content lines (false positives unless on topic)")

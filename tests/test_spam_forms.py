@@ -1,0 +1,53 @@
+"""Forms of real-web spam, page by page: tests/cases/spam_forms.jsonl, one page a line, written
+for these tests. Fields: `name`, `lines` (the page's paragraphs), `spam` (the indexes that must be
+spam, exactly), optional `kind` (index -> promo/seo), `verdict_kind` (the page verdict's kind),
+`flagged` (whether the page verdict flags it), `known_failure` (xfail with this reason)."""
+import json
+from pathlib import Path
+
+import pytest
+
+CASES = [json.loads(line) for line in (Path(__file__).parent / "cases" / "spam_forms.jsonl")
+         .read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_spam_form_cases(cleaner, case):
+    if case.get("known_failure"):
+        pytest.xfail(case["known_failure"])
+    page = cleaner.clean("\n".join(case["lines"]))
+    paras = page.paragraphs
+    assert [p.text for p in paras] == case["lines"]
+    spam = [i for i, p in enumerate(paras) if p.label == "spam"]
+    assert spam == case["spam"], [(i, paras[i].label, paras[i].reason) for i in set(spam) ^ set(case["spam"])]
+    for i, kind in case.get("kind", {}).items():
+        assert paras[int(i)].kind == kind, paras[int(i)].reason
+    if "verdict_kind" in case:
+        assert page.verdict.kind == case["verdict_kind"], page.verdict
+    if "flagged" in case:
+        assert page.verdict.is_spam == case["flagged"], page.verdict
+
+
+def test_cases_cover_each_mechanism():
+    names = " ".join(c["name"] for c in CASES)
+    assert "operator" in names and "keyword" in names
+    assert sum(1 for c in CASES if not c["spam"]) >= 3  # hard negatives
+
+
+def test_operator_names():
+    from classifier.lexicon import operator_names
+    assert operator_names("来源：koko体育app下载") == ["koko体育"]
+    assert operator_names("版權所有 mx真人 ky棋牌") == ["mx真人", "ky棋牌"]
+    assert operator_names("CCTV体育 转播 NBA体育") == []  # sports media
+    assert operator_names("体育新闻 足球 篮球") == []       # no Latin name
+    assert operator_names("ABCkoko体育")  == ["ABCkoko体育"]  # the whole Latin run is the name
+
+
+def test_sure_keyword_lists():
+    from classifier.segmenter import stuffing_like
+    assert stuffing_like("液压接头_不锈钢接头_气动接头_卡套接头_接头厂家", sure=True)
+    assert stuffing_like("南宁搬家公司|柳州搬家公司|桂林搬家公司|梧州搬家公司|北海搬家公司", sure=True)
+    assert not stuffing_like("关于我们 | 免责声明 | 隐私声明 | 版权声明 | 网站动态", sure=True)  # 3 of 5 share
+    assert not stuffing_like("许可证123 | 许可证B2-2020 | 许可证2021号 | 许可证 88", sure=True)  # numbers
+    assert not stuffing_like("螺丝刀批发_电动螺丝刀_螺丝刀厂家", sure=True)  # loosely stuffed: 3 items
+    assert stuffing_like("螺丝刀批发_电动螺丝刀_螺丝刀厂家")
