@@ -951,11 +951,16 @@ def unsupported_spam(text_of: Callable[[int], str], labels: np.ndarray, probs: n
 
 # A company's contact line (LABELING rule 13: phone, hotline, QQ, WeChat, fax, sales e-mail) is
 # an ad; an institution's (a school, a government office, a newsroom) is navigation.
-_CONTACT_WORDS = ("电话|電話|热线|熱線|手机|手機|座机|QQ|qq|微信|传真|傳真|Tel|TEL|tel|E-?mail|e-?mail|邮箱|郵箱|联系方式|聯繫方式"
-                  "|咨询|諮詢")
+_CONTACT_WORDS = ("电话|電話|热线|熱線|手机|手機|座机|座機|总机|總機|QQ|qq|Q Q|微信|传真|傳真|Tel|TEL|tel|E-?mail|e-?mail|邮箱|郵箱"
+                  "|联系方式|聯繫方式|咨询|諮詢")
 _CONTACT_WORD_RE = re.compile(_CONTACT_WORDS)
 _CONTACT_RE = re.compile(rf"[\s•·\-*]*[^\s:：]{{0,6}}(?:{_CONTACT_WORDS})\s*[:：]?\s*[\w\-+()（）/ .@,，、]{{5,}}")
 _CONTACT_NUMBER_RE = re.compile(r"\d{5}|@")
+# a line that is only a phone number or an e-mail address (a company's contact block writes them
+# under a heading or an icon): mobile, landline with area code, 400/800 hotline, +country
+_BARE_CONTACT_RE = re.compile(r"[\s•·*]*(?:\+\d{1,3}[\s\-]?)?(?:\(?0\d{2,3}\)?[\s\-]?\d{7,8}|1[3-9]\d{9}|[48]00[\s\-]?\d{3}[\s\-]?\d{4}"
+                              r"|\d{2,4}[\s\-]\d{3,4}[\s\-]\d{4})(?:\s*[/、,，]\s*\S+)*\s*|[\s•·*]*[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\s*")
+_BARE_CONTACT_HINT_RE = re.compile(r"\d{7}|\d[\s\-]\d{3,4}[\s\-]\d{4}|@")
 _NOT_SALES_RE = re.compile(r"举报|舉報|投递|投遞|简历|簡歷|记者|記者|投稿|editor|编辑部|編輯部")
 _INSTITUTION_RE = re.compile(r"政府|学校|學校|大学|大學|学院|學院|中学|中學|小学|小學|幼儿园|教育局|委员会|委員會|报社|報社|日报|日報"
                              r"|晚报|晚報|电视台|電視台|广播|廣播|党委|黨委|人大|政协|政協|法院|检察院|公安|教会|教會|协会|協會")
@@ -974,9 +979,12 @@ def contact_lines(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.n
     # holding one (each paragraph's own regex calls cost 9% of `clean` on the dev pages)
     texts = [text_of(i) for i in tested]
     ends = list(itertools.accumulate(len(t) + 1 for t in texts))
-    holding = sorted({bisect.bisect_right(ends, m.start()) for m in _CONTACT_WORD_RE.finditer("\n".join(texts))})
+    joined = "\n".join(texts)
+    holding = sorted({bisect.bisect_right(ends, m.start()) for m in _CONTACT_WORD_RE.finditer(joined)})
     out = [tested[k] for k in holding if _CONTACT_RE.fullmatch(t := texts[k].strip())
            and _CONTACT_NUMBER_RE.search(t) and not _NOT_SALES_RE.search(t)]
+    bare = {bisect.bisect_right(ends, m.start()) for m in _BARE_CONTACT_HINT_RE.finditer(joined)} - set(holding)
+    out = sorted(out + [tested[k] for k in bare if _BARE_CONTACT_RE.fullmatch(texts[k])])
     if out and any(_INSTITUTION_RE.search(text_of(i)) for i in range(min(INSTITUTION_HEAD, len(labels)))):
         return []
     labels[out] = AD

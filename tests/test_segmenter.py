@@ -463,6 +463,17 @@ def test_a_headline_opening_with_the_bare_site_name_of_a_spam_line_is_spam():
     ("临江精工机械有限公司", "举报邮箱：report@example.com", NAVIGATION),  # a report address
     ("临江精工机械有限公司", "简历投递邮箱：hr@example.com", NAVIGATION),   # a job posting's address
     ("临江精工机械有限公司", "电话会议将于下周举行", NAVIGATION),          # no number: not a contact line
+    ("临江精工机械有限公司", "總機：0571-88886666", AD),
+    ("临江精工机械有限公司", "Q Q：123456789", AD),
+    ("临江精工机械有限公司", "0571-88886666", AD),                     # a bare number in a contact block
+    ("临江精工机械有限公司", "+86 571 8888 6666", AD),
+    ("临江精工机械有限公司", "13912345678", AD),
+    ("临江精工机械有限公司", "400 820 1234", AD),
+    ("临江精工机械有限公司", "sales@example.com", AD),
+    ("临江市第一中学", "0571-88886666", NAVIGATION),                  # an institution's
+    ("临江精工机械有限公司", "2024-05-12", NAVIGATION),                # a date
+    ("临江精工机械有限公司", "20240512", NAVIGATION),                  # a code
+    ("临江精工机械有限公司", "1000×1650×3150", NAVIGATION),            # a size cell
 ])
 def test_a_companys_contact_line_is_an_ad(head, line, expected):
     from classifier.segmenter import contact_lines
