@@ -878,13 +878,19 @@ def stuffing_like(text: str, sure: bool = False) -> bool:
     return max(counts.values(), default=0) >= max(least, share * len(items))
 
 
-def keyword_lists(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+def keyword_lists(texts, labels: np.ndarray, sizes: np.ndarray) -> list[int]:
     """Lines that are keyword lists beyond doubt (`stuffing_like(sure=True)`: "滚珠扶正器_套管
     扶正器_油管扶正器_钻井扶正器", a glued SEO title or a city x keyword list), labeled spam in
     place whatever the model said (LABELING.md rules 9-10). On cc100 train and dev every such
-    line is gold spam; none in the gold content of ../shared/data/dev."""
-    out = [i for i in (labels != SPAM).nonzero()[0].tolist()
-           if sizes[i] <= KEYWORD_LIST_MAX_CHARS and stuffing_like(text_of(i), sure=True)]
+    line is gold spam; none in the gold content of ../shared/data/dev. One scan of the page
+    for separators finds the few paragraphs with enough of them. `texts`: the cleaner's
+    `_Texts` (``text``, ``starts``)."""
+    seps = [m.start() for m in _STUFFING_SEP_RE.finditer(texts.text)]
+    if len(seps) < KEYWORD_LIST_MIN_ITEMS - 1:
+        return []
+    per = np.bincount(np.searchsorted(texts.starts, seps, side="right") - 1, minlength=len(labels))
+    out = [i for i in (per >= KEYWORD_LIST_MIN_ITEMS - 1).nonzero()[0].tolist()
+           if labels[i] != SPAM and sizes[i] <= KEYWORD_LIST_MAX_CHARS and stuffing_like(texts[i], sure=True)]
     labels[out] = SPAM
     return out
 
@@ -1107,7 +1113,7 @@ PAGE_RULES: tuple[PageRule, ...] = (
              ("segmenter: a company's contact line, an ad (rule 13)",)),
     PageRule("official_lottery_menu", lambda s: (official_lottery_menus(s.text_of, s.labels, s.sizes),),
              ("segmenter: a menu of the state lotteries' games, the portal's own channel (rule 3)",)),
-    PageRule("keyword_lists", lambda s: (keyword_lists(s.text_of, s.labels, s.sizes),),
+    PageRule("keyword_lists", lambda s: (keyword_lists(s.texts, s.labels, s.sizes),),
              ("segmenter: a keyword list glued with '_' or '|' (rules 9-10)",)),
     PageRule("operator_names", _operator_names, ("segmenter: names a betting operator ({operators})",)),
     PageRule("spam_brands", _spam_brands, ("segmenter: carries a brand found in spam paragraphs of the page",)),

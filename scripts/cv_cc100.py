@@ -37,16 +37,20 @@ def halves(pages: list[dict]) -> tuple[list[dict], list[dict]]:
     return ordered[0::2], ordered[1::2]
 
 
-def train_fold(labeled: Path, other: list[dict], out: Path, **options) -> None:
-    """Train on `labeled` plus the pages of `other` (the half not held out); save to `out`.
+def train_fold(labeled: Path, other: list[dict], out: Path, real_weight: float = 1.0, **options) -> None:
+    """Train on `labeled` plus the pages of `other` (the half not held out, each weighing
+    `real_weight`, as `webspam train --weight train.jsonl=W` weighs them); save to `out`.
     `options`: `TrainOptions` fields other than their defaults."""
+    from dataclasses import replace
+
     from classifier.labeled import read_labeled
     from classifier.train import TrainOptions, train
 
     with tempfile.TemporaryDirectory() as tmp:
         half = Path(tmp) / "cc100_half.jsonl"
         half.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in other), encoding="utf-8")
-        pages = read_labeled([labeled, half])
+        pages = [replace(p, weight=p.weight * real_weight) if Path(p.file).name == half.name else p
+                 for p in read_labeled([labeled, half])]
     model, _ = train(pages, TrainOptions(**options), progress=lambda msg: print(f"  {msg}", file=sys.stderr))
     model.meta = {"cv_cc100": True, "pages": len(pages), "held_out_ids": None}
     model.save(out)
@@ -114,8 +118,15 @@ def main() -> None:
                          "the figures before a rule")
     ap.add_argument("--class-weight", help="TrainOptions.class_weight for the fold models: four numbers, "
                     "article,navigation,ad,spam (use another --prefix)")
+    ap.add_argument("--real-weight", type=float, default=1.0,
+                    help="weight of the cc100 half in the fold models (the shipped model: 1.5)")
+    ap.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                    help="another TrainOptions field for the fold models, e.g. C=1.0 (repeatable)")
     args = ap.parse_args()
     options = {}
+    for item in args.option:
+        name, _, value = item.partition("=")
+        options[name] = type(getattr(__import__("classifier.train", fromlist=["TrainOptions"]).TrainOptions, name))(value)
     if args.class_weight:
         options["class_weight"] = tuple(float(x) for x in args.class_weight.split(","))
         if len(options["class_weight"]) != 4:
@@ -132,7 +143,7 @@ def main() -> None:
         path = Path(f"{args.prefix}_fold{k}.npz")
         if not (args.reuse and path.exists()):
             print(f"fold {k}: training on {args.labeled} + {len(parts[1 - k])} cc100 pages -> {path}", file=sys.stderr)
-            train_fold(Path(args.labeled), parts[1 - k], path, **options)
+            train_fold(Path(args.labeled), parts[1 - k], path, args.real_weight, **options)
         preds.update(predictions(Cleaner.load(str(path)), held, sc))
     gold = [g for part in parts for g in part]
     m, rows = sc.score(gold, preds)
