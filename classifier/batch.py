@@ -76,7 +76,7 @@ class Summary:
         pages = self.written + self.dropped
         mb = self.bytes / 1e6
         rate = f", {pages / self.elapsed:.0f} pages/s, {mb / self.elapsed:.2f} MB/s" if self.elapsed > 0 else ""
-        parts = [f"{pages} pages ({mb:.1f} MB) in {self.elapsed:.1f} s{rate}",
+        parts = [f"{pages} pages ({mb:.1f} MB) in {self.elapsed:.2f} s{rate}",
                  f"{self.written} written", f"{self.kept_chars} characters kept"]
         if drop_spam is not None:
             parts.append(f"{self.dropped} dropped as spam (score >= {drop_spam:g})")
@@ -96,13 +96,19 @@ class Summary:
 _STATE: dict = {}
 
 
-def _init_worker(opts: Options, ignore_sigint: bool = True) -> None:
-    """Load the model once for this process."""
+def _init_worker(opts: Options, ignore_sigint: bool = True, warm: bool = False, inherited: bool = False) -> None:
+    """Load the model once for this process (`warm`: and build every table cleaning builds on
+    first use, `Cleaner.warm`). `inherited`: a worker forked from a main process that did
+    this already has it all."""
     if ignore_sigint:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    if inherited and "cleaner" in _STATE:
+        return
     from . import Cleaner
 
     _STATE["cleaner"] = Cleaner.load(opts.model, **opts.cleaner_options)
+    if warm:
+        _STATE["cleaner"].warm()
     _STATE["opts"] = opts
     _STATE["encode"] = json.JSONEncoder(ensure_ascii=False).encode
 
@@ -330,7 +336,12 @@ def run(paths: list[str], opts: Options, out, on_reject: Callable[[Reject], None
         else:
             from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-            executor = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(opts,))
+            import multiprocessing
+
+            fork = multiprocessing.get_start_method() == "fork"
+            if fork:  # the workers inherit the loaded, warmed cleaner
+                _init_worker(opts, ignore_sigint=False, warm=True)
+            executor = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(opts, True, False, fork))
             limit = jobs * INFLIGHT_PER_JOB
             every = _chain([first, second], chunks)
             if opts.unordered:

@@ -81,10 +81,11 @@ def pattern_keywords() -> list[tuple[str, str]]:
 @lru_cache(maxsize=1)
 def class_table() -> np.ndarray:
     lut = np.zeros(LUT_SIZE, dtype=np.uint16)
-    for cp in range(0x10000):
-        cat = unicodedata.category(chr(cp))
-        if cat[0] == "P" or cat[0] == "S":
-            lut[cp] |= PUNCT
+    # the general category of every BMP code point in one pass: two ASCII letters each, the
+    # first "P" or "S" for punctuation and symbols (surrogates pass as themselves)
+    bmp = np.arange(0x10000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    major = np.frombuffer("".join(map(unicodedata.category, bmp)).encode("ascii"), dtype=np.uint8)[0::2]
+    lut[:0x10000][(major == ord("P")) | (major == ord("S"))] |= PUNCT
     lut[0x3400:0x4DC0] |= CJK
     lut[0x4E00:0xA000] |= CJK
     lut[0xF900:0xFB00] |= CJK
@@ -155,9 +156,12 @@ def class_index() -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     class of ``CLASS_NAMES[c]``. Counting class combinations per paragraph (one bincount) and
     multiplying by `bits` gives every class count at once (exact: small integers). The
     combinations with SPACE come first: ``index < spaces`` tells space without a lookup."""
-    values = np.unique(class_table())
+    table = class_table()
+    values = np.flatnonzero(np.bincount(table, minlength=1 << 16))  # np.unique without its sort (uint16)
     flags = np.concatenate((values[(values & SPACE) != 0], values[(values & SPACE) == 0]))
-    index = np.argsort(flags)[np.searchsorted(values, class_table())]  # value -> its place in flags
+    place = np.zeros(1 << 16, dtype=np.int64)
+    place[flags] = np.arange(len(flags))
+    index = place[table]  # value -> its place in flags
     bits = (flags[:, None] & np.array([1 << i for i in range(len(CLASS_NAMES))])[None] != 0).astype(np.float32)
     return index.astype(np.uint8), flags, bits, int(((flags & SPACE) != 0).sum())
 
@@ -541,8 +545,11 @@ def dense_features(stats: np.ndarray, fingerprint: np.ndarray,
         return out, list(DENSE_NAMES)
     chars = stats[:, 0]
     logs = np.log1p(stats[:, _LOG_SRC])  # counts: never negative
-    if kernels.compiled is not None and page_starts is None:
-        _page_features(out, stats, fingerprint, logs)
+    if kernels.compiled is not None:  # page by page (rows of one page are contiguous views)
+        bounds = [0, n] if page_starts is None else np.asarray(page_starts).tolist() + [n]
+        for a, z in zip(bounds, bounds[1:]):
+            if z > a:
+                _page_features(out[a:z], stats[a:z], fingerprint[a:z], logs[a:z])
         return out, list(DENSE_NAMES)
     out[:, _LOG_DST] = logs
     out[:, _DENSE["log_chars"]] /= 5

@@ -344,3 +344,24 @@ def test_corrupt_warc_record_mid_file_is_skipped_and_reading_goes_on(tmp_path, g
     rejects = [g for g in got if isinstance(g, Reject)]
     assert [i.url for i in items] == [f"http://m.cn/{i}" for i in (0, 1, 3, 4, 5)]
     assert [r.cause for r in rejects] == ["corrupt WARC"], rejects
+
+
+def test_workers_forked_from_a_warmed_cleaner_write_what_one_job_writes(tmp_path):
+    rows = [{"id": f"r{i}", "text": page(i, spam=i % 4 == 0)} for i in range(24)]
+    f = write_jsonl(tmp_path / "w.jsonl", rows)
+    code, one, err = run("clean", f, "-j", "1", "--paragraphs")
+    assert code == 0, err
+    code, two, err = run("clean", f, "-j", "2", "--chunk-pages", "2", "--paragraphs")
+    assert code == 0, err
+    assert one == two
+
+
+def test_warm_builds_what_cleaning_builds_and_changes_nothing():
+    from classifier import Cleaner, features, repair as rep
+
+    text = "\n".join(page(i, spam=True) for i in range(3))
+    cleaner = Cleaner.load()
+    before = [p.to_dict() for p in cleaner.clean(text).paragraphs]
+    assert cleaner.warm() is cleaner
+    assert features.class_index.cache_info().currsize == 1 and rep.char_classes.cache_info().currsize == 1
+    assert [p.to_dict() for p in cleaner.clean(text).paragraphs] == before

@@ -196,3 +196,18 @@ def test_seed_articles_keep_no_garbled_text(shared, cleaner):
         text = cleaner.clean(page["text"]).text
         assert not any(0xE000 <= ord(c) < 0xF900 for c in text), page["id"]
         assert repair.garbled_runs(text) == [], page["id"]
+
+
+@pytest.mark.parametrize("leads, trails, codec", [
+    (range(0x81, 0xFF), repair._TRAILS, "gbk"),
+    (range(0xA1, 0xAA), range(0xA1, 0xFF), "gb2312"),
+    (range(0xB0, 0xF8), range(0xA1, 0xFF), "gb2312"),
+    (range(0xA1, 0xFA), repair._TRAILS, "big5"),
+    (range(0xA1, 0xA4), repair._TRAILS, "cp950"),
+    ([0xF9], range(0xD6, 0xDD), "cp950"),
+    (range(0x80, 0x100), range(0x00, 0x100), "shift_jis"),  # mostly invalid codes, ASCII trails
+    (range(0xC0, 0x100), range(0x00, 0x100), "utf-8"),
+    ([], range(0x40, 0x80), "gbk"),
+])
+def test_decode_pairs_in_one_call_is_each_code_decoded_alone(leads, trails, codec):
+    assert repair._decode_pairs(leads, trails, codec) == repair._decode_pairs_one_by_one(leads, trails, codec)
