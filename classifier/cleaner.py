@@ -112,6 +112,7 @@ class _Explainer:
         self._index_of, self._indexed = None, None  # the batch `_index` indexed, and its index
         self._later = None  # the batches after `batch`, when the page has several
         self._rows = None  # labels, probabilities and changes as lists (`reason`)
+        self._reasons_of, self._reasons = None, None  # the batch whose reasons are built, and them
 
     def _batch_for(self, i: int):
         b = self.batch
@@ -164,37 +165,58 @@ class _Explainer:
         return self._indexed
 
     def reason(self, i: int) -> str:
+        """Paragraph i's reason. The reasons of every paragraph of its batch are built at the
+        first request, in one loop (a batch run or `score` reads them all)."""
+        b = self._batch_for(i)
+        if self._reasons_of is not b:
+            self._reasons, self._reasons_of = self._batch_reasons(b), b
+        return self._reasons[i - b.first]
+
+    def _batch_reasons(self, b) -> list[str]:
+        """The reasons of the paragraphs of batch `b`: the label's probability, repairs and
+        notes, the strongest keywords and n-grams, what the segmenter changed."""
         if self._rows is None:  # the page's labels, probabilities and changes as Python values, once
             self._rows = (self.labels.tolist(), self.probs.tolist(), self.changed.tolist())
-        label, probs, changed = (column[i] for column in self._rows)
-        parts = [f"{LABELS[label]} {probs[label]:.2f}"]
-        if self.repairs.get(i):
-            parts.append(", ".join(self.repairs[i]))
-        b = self._batch_for(i)
-        local = i - b.first
+        all_labels, all_probs, all_changed = self._rows
         (kw_start, kw_end, kw_cat), kw_bounds, (pos, length, weight), bounds = self._index(b)
         categories = self.model.matcher.categories
-        words: list[str] = []
-        for k in range(kw_bounds[local], kw_bounds[local + 1]):
-            cat = categories[kw_cat[k]]
-            w = f"{b.text[kw_start[k]:kw_end[k]]}({cat})"
-            if not cat.startswith("pattern:") and w not in words:
-                words.append(w)
-        if words:
-            parts.append("keywords " + ", ".join(words[:REASON_KEYWORDS]))
-        grams: list[str] = []
-        for k in range(bounds[local], bounds[local + 1]):
-            if len(grams) >= REASON_NGRAMS or weight[k] <= 0:
-                break
-            g = b.text[pos[k]:pos[k] + length[k]]
-            if g.strip() and not any(g in o or o in g for o in grams):
-                grams.append(g)
-        if grams:
-            parts.append("n-grams " + ", ".join(f"「{g}」" for g in grams))
-        if changed:
-            top = probs.index(max(probs))  # the classifier's label
-            parts.append(f"segmenter: {LABELS[top]} {probs[top]:.2f} -> {LABELS[label]} from its neighbours")
-        return "; ".join(parts)
+        shown = [not c.startswith("pattern:") for c in categories]
+        text, notes, out = b.text, self.repairs, []
+        for local in range(len(b.stats)):
+            i = b.first + local
+            label, probs = all_labels[i], all_probs[i]
+            parts = [f"{LABELS[label]} {probs[label]:.2f}"]
+            if notes.get(i):
+                parts.append(", ".join(notes[i]))
+            words: list[str] = []
+            for k in range(kw_bounds[local], kw_bounds[local + 1]):
+                cat = kw_cat[k]
+                if shown[cat]:
+                    w = f"{text[kw_start[k]:kw_end[k]]}({categories[cat]})"
+                    if w not in words:
+                        words.append(w)
+                        if len(words) == REASON_KEYWORDS:
+                            break
+            if words:
+                parts.append("keywords " + ", ".join(words))
+            grams: list[str] = []
+            for k in range(bounds[local], bounds[local + 1]):
+                if len(grams) >= REASON_NGRAMS or weight[k] <= 0:
+                    break
+                g = text[pos[k]:pos[k] + length[k]]
+                if g.strip():
+                    for o in grams:
+                        if g in o or o in g:
+                            break
+                    else:
+                        grams.append(g)
+            if grams:
+                parts.append("n-grams " + ", ".join(f"「{g}」" for g in grams))
+            if all_changed[i]:
+                top = probs.index(max(probs))  # the classifier's label
+                parts.append(f"segmenter: {LABELS[top]} {probs[top]:.2f} -> {LABELS[label]} from its neighbours")
+            out.append("; ".join(parts))
+        return out
 
 
 class Paragraph:
