@@ -1,7 +1,7 @@
 """Throughput of the batch command line (`webspam clean FILE.jsonl -j N`) on the dev pages, and
 what the HTML extractors cost on the same pages.
 
-    python scripts/bench_batch.py                  # -j 1 and -j 2, RSS per worker, extractors
+    python scripts/bench_batch.py                  # -j 1 and -j 2 (medians of 3), steady rate, RSS, extractors
     python scripts/bench_batch.py --repeat 8       # a longer run (the dev pages 8 times)
     python scripts/bench_batch.py --warc-compare   # fastwarc against warcio on a generated WARC
     python scripts/bench_batch.py --constant-memory 300   # RSS over time on a 300 MB JSONL
@@ -11,8 +11,12 @@ temporary JSONL (id, url, text; each page `--repeat` times with a distinct id) a
 `python -m classifier.cli clean TMP -j N -o OUT` in a fresh process. Figures: MB/s of page text
 (UTF-8) over the run's own elapsed time (the summary line: reading, workers, writing; not the
 interpreter's start), per core (divided by N), the 2-jobs/1-job ratio, and the peak RSS of each
-process (psutil, sampled every 50 ms). Targets (issue "Crawl scale"): >= 15 MB/s of text per
-core, 2 jobs >= 1.8x one job, peak RSS <= 250 MB per worker.
+process (psutil, sampled every 50 ms); each the median of --runs runs, interleaved. The steady
+rate: the same on the pages 2 x --repeat times, the difference of the two runs' text over the
+difference of their elapsed times, which cancels what a run pays once (model load, the tables
+built on first use, the workers' fork) and a crawl of millions of pages does not notice; the
+start-up is then what the run took beyond its text at that rate. Targets (issue "Crawl scale"):
+>= 15 MB/s of text per core, 2 jobs >= 1.8x one job, peak RSS <= 250 MB per worker.
 
 Extractors on the pages' `html` (trafilatura.extract; resiliparse extract_plain_text with
 main_content=True, and webspam's own full-text html_to_text) are timed in this process, one
@@ -122,28 +126,56 @@ def run_batch(path: Path, jobs: int, out: Path, every: float = 0.05, extra=()) -
             "series": sampler.series}
 
 
-def bench_batch(rows: list[dict], repeat: int, tmp: Path) -> None:
-    src = tmp / "dev.jsonl"
-    mb = write_jsonl(rows, src, repeat)
+def bench_batch(rows: list[dict], repeat: int, tmp: Path, runs: int = 3, steady: bool = True) -> None:
+    """-j 1 and -j 2 on the pages `repeat` times (the median of `runs` runs each); with
+    `steady`, also on them 2 * `repeat` times: the difference of the two cancels the fixed
+    start-up of a run (model load, the tables built on first use, the workers' fork), which
+    a crawl pays once, and gives the steady rate."""
+    import statistics
+
+    sizes = [repeat, 2 * repeat] if steady else [repeat]
+    src, mbs = {}, {}
+    for r in sizes:
+        src[r] = tmp / f"dev{r}.jsonl"
+        mbs[r] = write_jsonl(rows, src[r], r)
+    mb = mbs[repeat]
     print(f"input: {len(rows) * repeat} pages ({len(rows)} dev pages x {repeat}), {mb:.2f} MB of text, "
-          f"{src.stat().st_size / 1e6:.2f} MB of JSONL")
-    results = {}
+          f"{src[repeat].stat().st_size / 1e6:.2f} MB of JSONL; median of {runs} runs each")
+    results: dict = {}
+    for _ in range(runs):  # interleaved, so that others' load falls on every configuration alike
+        for r in sizes:
+            for jobs in (1, 2):
+                results.setdefault((r, jobs), []).append(run_batch(src[r], jobs, tmp / f"out{jobs}.jsonl"))
+    med = {k: statistics.median(x["elapsed"] for x in v) for k, v in results.items()}
     for jobs in (1, 2):
-        r = run_batch(src, jobs, tmp / f"out{jobs}.jsonl")
-        results[jobs] = r
-        rate = mb / r["elapsed"]
-        rss = r["worker_rss"] or [r["main_rss"]]
-        print(f"-j {jobs}: {r['elapsed']:.2f} s (process wall {r['wall']:.2f} s): {rate:.2f} MB/s of text, "
+        rs = results[(repeat, jobs)]
+        r = rs[len(rs) // 2]
+        rate = mb / med[(repeat, jobs)]
+        worker_rss = max((x["worker_rss"] for x in rs), key=lambda w: max(w, default=0))
+        main_rss = max(x["main_rss"] for x in rs)
+        rss = worker_rss or [main_rss]
+        each = ", ".join(f"{x['elapsed']:.2f}" for x in rs)
+        print(f"-j {jobs}: {med[(repeat, jobs)]:.2f} s (elapsed of each run: {each}): {rate:.2f} MB/s of text, "
               f"{rate / jobs:.2f} MB/s per core (target >= {TARGET_MB_S_PER_CORE}); peak RSS main "
-              f"{r['main_rss']:.0f} MB, workers {', '.join(f'{x:.0f}' for x in r['worker_rss']) or '-'} MB "
+              f"{main_rss:.0f} MB, workers {', '.join(f'{x:.0f}' for x in worker_rss) or '-'} MB "
               f"(target <= {TARGET_RSS_MB}); max {max(rss):.0f} MB")
-        print(f"   CPU time of all its processes: {r['cpu']:.2f} s (with the interpreter's start): "
-              f"{mb / r['cpu']:.2f} MB of text per CPU second")
+        cpu = statistics.median(x["cpu"] for x in rs)
+        print(f"   CPU time of all its processes: {cpu:.2f} s (with the interpreter's start): "
+              f"{mb / cpu:.2f} MB of text per CPU second")
         print(f"   {r['summary']}")
-    ratio = results[1]["elapsed"] / results[2]["elapsed"]
+    ratio = med[(repeat, 1)] / med[(repeat, 2)]
+    cpu_ratio = statistics.median(x["cpu"] for x in results[(repeat, 2)]) / statistics.median(
+        x["cpu"] for x in results[(repeat, 1)])
     print(f"2 jobs / 1 job: {ratio:.2f}x in elapsed time (target >= {TARGET_RATIO}); CPU time -j 2 / -j 1: "
-          f"{results[2]['cpu'] / results[1]['cpu']:.2f} (1.00: no work added by the workers); cores seen: "
+          f"{cpu_ratio:.2f} (1.00: no work added by the workers); cores seen: "
           f"{os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (others' work slows both runs)")
+    if steady:
+        extra = mbs[2 * repeat] - mb
+        rate = {jobs: extra / max(med[(2 * repeat, jobs)] - med[(repeat, jobs)], 1e-9) for jobs in (1, 2)}
+        print(f"steady state (the pages x {2 * repeat} minus x {repeat}: the start-up cancelled): "
+              f"-j 1 {rate[1]:.2f} MB/s per core, -j 2 {rate[2] / 2:.2f} MB/s per core, 2 jobs / 1 job "
+              f"{rate[2] / rate[1]:.2f}x; start-up of a run: -j 1 {med[(repeat, 1)] - mb / rate[1]:.2f} s, "
+              f"-j 2 {med[(repeat, 2)] - mb / rate[2]:.2f} s")
 
 
 def bench_extractors(rows: list[dict]) -> None:
@@ -265,6 +297,8 @@ def main() -> None:
     ap.add_argument("--warc-compare", action="store_true", help="Only: fastwarc against warcio.")
     ap.add_argument("--constant-memory", type=float, metavar="MB", help="Only: RSS over time on a JSONL of MB megabytes.")
     ap.add_argument("--jobs", type=int, default=2, help="Jobs for --constant-memory (default 2).")
+    ap.add_argument("--runs", type=int, default=3, help="Runs of each configuration; medians (default 3).")
+    ap.add_argument("--no-steady", action="store_true", help="Skip the runs on twice the pages (the steady rate).")
     ap.add_argument("--no-extractors", action="store_true")
     a = ap.parse_args()
     rows = dev_rows()
@@ -276,7 +310,7 @@ def main() -> None:
         if a.constant_memory:
             bench_memory(rows, tmp, a.constant_memory, a.jobs)
             return
-        bench_batch(rows, a.repeat, tmp)
+        bench_batch(rows, a.repeat, tmp, a.runs, not a.no_steady)
         if not a.no_extractors:
             bench_extractors(rows)
 
