@@ -181,8 +181,7 @@ def _record(page, meta, opts: Options) -> dict:
     if extra:
         out.update(extra)
     if opts.paragraphs:
-        out["paragraphs"] = [{"label": p.label, "probs": p.probs, "kept": p.kept, "kind": p.kind,
-                              "reason": p.reason, "start": p.start, "end": p.end} for p in page.paragraphs]
+        out["paragraphs"] = page.paragraph_records()
     return out
 
 

@@ -313,6 +313,21 @@ class Page:
                     self._probs.tolist() if self._probs is not None else [], self._kept.tolist()))]
         return self._paragraphs
 
+    def paragraph_records(self) -> list[dict]:
+        """Each paragraph as a batch run writes it: label, probs (label -> probability, 4
+        places), kept, kind, reason, start, end (its place in the input). The values of
+        `paragraphs`, read straight from the page's arrays when it has not built them."""
+        if self._parts or self._paragraphs is not None:
+            return [{"label": p.label, "probs": p.probs, "kept": p.kept, "kind": p.kind, "reason": p.reason,
+                     "start": p.start, "end": p.end} for p in self.paragraphs]
+        ex, kinds = self._explainer, self._kinds
+        rows = self._probs.tolist() if self._probs is not None else []
+        return [{"label": LABELS[lab], "probs": {"article": round(a, 4), "navigation": round(n, 4), "ad": round(d, 4),
+                                                "spam": round(s, 4)},
+                 "kept": k, "kind": kinds.get(i), "reason": ex.reason(i) if ex else "", "start": os, "end": oe}
+                for i, (os, oe, lab, (a, n, d, s), k) in enumerate(zip(
+                    self._spans[0].tolist(), self._spans[1].tolist(), self._labels.tolist(), rows, self._kept.tolist()))]
+
     @property
     def text(self) -> str:
         """The kept paragraphs, stripped (hard wraps joined), one per line."""
@@ -462,10 +477,13 @@ class Cleaner:
         self.model.matcher
         if self.model.brands:
             self.model._brand_automaton()
+        # not: _t2s (OpenCC, --to-simplified only: below) and rare_char_re (mojibake_report's
+        # test when it is given no code points, which the cleaner always gives)
+        skip = ("_t2s", "rare_char_re")
         for module in (normalize, features, paragraphs, repair, segmenter, verdict, lexicon, sys.modules[__name__]):
             for name, f in list(vars(module).items()):
-                if (isinstance(f, functools._lru_cache_wrapper) and f.__module__ == module.__name__
-                        and name != "_t2s" and not any(p.default is p.empty for p in inspect.signature(f).parameters.values())):
+                if (isinstance(f, functools._lru_cache_wrapper) and f.__module__ == module.__name__ and name not in skip
+                        and not any(p.default is p.empty for p in inspect.signature(f).parameters.values())):
                     f()
         if self.options.to_simplified:
             normalize.to_simplified("")

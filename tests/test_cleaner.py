@@ -75,3 +75,22 @@ def test_clean_many_names_the_item_that_is_not_text(cleaner, bad):
     assert len(pages) == 1 and pages[0].text  # the pages before it were yielded
     with pytest.raises(TypeError, match="not str"):
         cleaner.clean(bad)
+
+
+def _paragraph_dicts(page):
+    return [{"label": p.label, "probs": p.probs, "kept": p.kept, "kind": p.kind, "reason": p.reason,
+             "start": p.start, "end": p.end} for p in page.paragraphs]
+
+
+def test_paragraph_records_are_the_paragraphs_values(cleaner, monkeypatch):
+    from classifier import cleaner as cleaner_module
+
+    text = ("首页 | 新闻 | 体育 | 联系我们\n本市今年启动老旧小区改造工程，计划在年底前完成三十个小区的外墙保温和管网更新。\n"
+            "澳门新葡京娱乐城 注册即送888元彩金 百家乐 在线投注\n版权所有 © 2024\n")
+    pages = list(cleaner.clean_many([text, "", text * 3]))  # several pages cleaned together
+    records = [p.paragraph_records() for p in pages]  # from the arrays, before `paragraphs` is read
+    assert records == [_paragraph_dicts(p) for p in pages] and records[0] and records[1] == []
+    assert pages[0].paragraph_records() == records[0]  # and from the Paragraph objects, once built
+    monkeypatch.setattr(cleaner_module, "PART_CHARS", 60)  # a page cleaned in parts
+    joined = cleaner.clean(text * 2)
+    assert joined._parts and joined.paragraph_records() == _paragraph_dicts(joined)
