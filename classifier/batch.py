@@ -199,7 +199,7 @@ def process_chunk(chunk: list) -> tuple:
             texts.append(got[0])
             metas.append(got[1])
     try:
-        pages = list(cleaner.clean_many(texts))
+        pages = list(cleaner.clean_many(texts, explain=opts.paragraphs))
     except Exception:  # one bad page must not take its chunk with it: clean one by one
         pages = []
         for i, t in enumerate(texts):

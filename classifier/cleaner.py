@@ -103,12 +103,63 @@ class Options:
     rescue_empty: bool = False
 
 
+def _index_batch(model: Model, b, labels: np.ndarray) -> tuple:
+    """Batch `b` indexed for reasons (`labels`: the labels of its paragraphs from ``b.first``
+    on): its keyword matches' starts, ends and categories as lists grouped by paragraph, and
+    its n-grams of two characters or more as lists of positions, lengths and weights grouped
+    by paragraph, each paragraph's sorted by how much they weigh for its label (weight for
+    the label minus the mean weight: most first, ties in text order), with that weight. One
+    pass over the batch's features, so that explaining every paragraph of a page costs about
+    as much as scoring it."""
+    n = len(b.stats) + 1
+    kw_pid, kw_start, kw_end, kw_cat = b.keywords
+    kw_order = np.argsort(kw_pid, kind="stable")
+    kw_bounds = np.searchsorted(kw_pid, np.arange(n), sorter=kw_order).tolist()
+    kws = (kw_start[kw_order].tolist(), kw_end[kw_order].tolist(), kw_cat[kw_order].tolist())
+    rows = np.flatnonzero(b.ngram_len >= 2)  # single characters explain little
+    pid = b.ngram_pid[rows]
+    weights = model.ngram_rows(b.ngram_hash[rows])
+    label = labels[b.first + pid]
+    contrib = weights[np.arange(len(rows)), label] - weights.mean(axis=1)
+    pos = contrib > 0  # only n-grams weighing for the label explain it
+    rows, pid, contrib = rows[pos], pid[pos], contrib[pos]
+    # by paragraph, then weight (most first), then place: one stable sort of one key (the
+    # weights are float32 and kept below REASON_WEIGHT_CAP, so the key keeps their order)
+    key = pid * (2.0 * REASON_WEIGHT_CAP) - np.minimum(contrib, REASON_WEIGHT_CAP)
+    order = np.argsort(key, kind="stable")
+    pid = pid[order]
+    rank = np.arange(len(order)) - np.searchsorted(pid, pid)  # place within its paragraph
+    order, pid = order[rank < REASON_CANDIDATES], pid[rank < REASON_CANDIDATES]
+    bounds = np.searchsorted(pid, np.arange(n)).tolist()
+    rows = rows[order]
+    grams = (b.ngram_pos[rows].tolist(), b.ngram_len[rows].tolist(), contrib[order].tolist())
+    return kws, kw_bounds, grams, bounds
+
+
+class _Shared:
+    """The one feature batch of pages scored together (`Cleaner.clean_many(explain=True)`) and
+    their labels (after the page rules, which change them in place), indexed once for the
+    reasons of all of them instead of each page recomputing and indexing its own features."""
+
+    __slots__ = ("batch", "labels", "_indexed")
+
+    def __init__(self, batch, labels: np.ndarray):
+        self.batch, self.labels, self._indexed = batch, labels, None
+
+    def index(self, model: Model) -> tuple:
+        if self._indexed is None:
+            self._indexed = _index_batch(model, self.batch, self.labels)
+        return self._indexed
+
+
 class _Explainer:
     """Builds reasons on demand from the page's features (recomputed per batch if needed)."""
 
-    def __init__(self, model: Model, text, starts, ends, batch, probs, labels, changed, repairs):
+    def __init__(self, model: Model, text, starts, ends, batch, probs, labels, changed, repairs,
+                 shared: _Shared | None = None, row0: int = 0):
         self.model, self.text, self.starts, self.ends, self.batch = model, text, starts, ends, batch
         self.probs, self.labels, self.changed, self.repairs = probs, labels, changed, repairs
+        self.shared, self.row0 = shared, row0  # the pages' batch, in which this page's rows start at row0
         self._index_of, self._indexed = None, None  # the batch `_index` indexed, and its index
         self._later = None  # the batches after `batch`, when the page has several
         self._rows = None  # labels, probabilities and changes as lists (`reason`)
@@ -131,59 +182,37 @@ class _Explainer:
         raise IndexError(i)
 
     def _index(self, b) -> tuple:
-        """Batch `b` indexed for `reason`, once: its keyword matches' starts, ends and categories
-        as lists grouped by paragraph, and its n-grams of two characters or more as lists of
-        positions, lengths and weights grouped by paragraph, each paragraph's sorted by how much they weigh
-        for its label (weight for the label minus the mean weight: most first, ties in text
-        order), with that weight. One pass over the batch's features, so that explaining every
-        paragraph of a page costs about as much as scoring it."""
-        if self._index_of is b:
-            return self._indexed
-        n = len(b.stats) + 1
-        kw_pid, kw_start, kw_end, kw_cat = b.keywords
-        kw_order = np.argsort(kw_pid, kind="stable")
-        kw_bounds = np.searchsorted(kw_pid, np.arange(n), sorter=kw_order).tolist()
-        kws = (kw_start[kw_order].tolist(), kw_end[kw_order].tolist(), kw_cat[kw_order].tolist())
-        rows = np.flatnonzero(b.ngram_len >= 2)  # single characters explain little
-        pid = b.ngram_pid[rows]
-        weights = self.model.ngram_rows(b.ngram_hash[rows])
-        label = self.labels[b.first + pid]
-        contrib = weights[np.arange(len(rows)), label] - weights.mean(axis=1)
-        pos = contrib > 0  # only n-grams weighing for the label explain it
-        rows, pid, contrib = rows[pos], pid[pos], contrib[pos]
-        # by paragraph, then weight (most first), then place: one stable sort of one key (the
-        # weights are float32 and kept below REASON_WEIGHT_CAP, so the key keeps their order)
-        key = pid * (2.0 * REASON_WEIGHT_CAP) - np.minimum(contrib, REASON_WEIGHT_CAP)
-        order = np.argsort(key, kind="stable")
-        pid = pid[order]
-        rank = np.arange(len(order)) - np.searchsorted(pid, pid)  # place within its paragraph
-        order, pid = order[rank < REASON_CANDIDATES], pid[rank < REASON_CANDIDATES]
-        bounds = np.searchsorted(pid, np.arange(n)).tolist()
-        rows = rows[order]
-        grams = (b.ngram_pos[rows].tolist(), b.ngram_len[rows].tolist(), contrib[order].tolist())
-        self._index_of, self._indexed = b, (kws, kw_bounds, grams, bounds)
+        """Batch `b` indexed for `reason` (`_index_batch`), once."""
+        if self._index_of is not b:
+            self._index_of, self._indexed = b, _index_batch(self.model, b, self.labels)
         return self._indexed
 
     def reason(self, i: int) -> str:
         """Paragraph i's reason. The reasons of every paragraph of its batch are built at the
         first request, in one loop (a batch run or `score` reads them all)."""
+        if self.shared is not None:  # the page's rows of the pages' batch
+            if self._reasons is None:
+                self._reasons = self._reasons_in(self.shared.batch, self.shared.index(self.model), self.row0, 0,
+                                                 len(self.labels))
+            return self._reasons[i]
         b = self._batch_for(i)
         if self._reasons_of is not b:
-            self._reasons, self._reasons_of = self._batch_reasons(b), b
+            self._reasons, self._reasons_of = self._reasons_in(b, self._index(b), 0, b.first, len(b.stats)), b
         return self._reasons[i - b.first]
 
-    def _batch_reasons(self, b) -> list[str]:
-        """The reasons of the paragraphs of batch `b`: the label's probability, repairs and
-        notes, the strongest keywords and n-grams, what the segmenter changed."""
+    def _reasons_in(self, b, index: tuple, row0: int, first: int, count: int) -> list[str]:
+        """The reasons of the page's paragraphs first..first+count-1, rows row0.. of batch `b`
+        (`index`: `_index_batch` of it): the label's probability, repairs and notes, the
+        strongest keywords and n-grams, what the segmenter changed."""
         if self._rows is None:  # the page's labels, probabilities and changes as Python values, once
             self._rows = (self.labels.tolist(), self.probs.tolist(), self.changed.tolist())
         all_labels, all_probs, all_changed = self._rows
-        (kw_start, kw_end, kw_cat), kw_bounds, (pos, length, weight), bounds = self._index(b)
+        (kw_start, kw_end, kw_cat), kw_bounds, (pos, length, weight), bounds = index
         categories = self.model.matcher.categories
         shown = [not c.startswith("pattern:") for c in categories]
         text, notes, out = b.text, self.repairs, []
-        for local in range(len(b.stats)):
-            i = b.first + local
+        for local in range(row0, row0 + count):
+            i = first + local - row0
             label, probs = all_labels[i], all_probs[i]
             parts = [f"{LABELS[label]} {probs[label]:.2f}"]
             if notes.get(i):
@@ -587,9 +616,10 @@ class Cleaner:
             codes = codes_of(text)
         return _Prepared(text, codes, starts, ends, spans, notes, flagged)
 
-    def _clean_pages(self, texts: list[str], keep_batch: bool = True) -> list[Page]:
+    def _clean_pages(self, texts: list[str], keep_batch: bool = True, explain: bool = False) -> list[Page]:
         """Clean pages that need no parts. Several pages are scored and segmented together,
-        laid out one after the other; every page gets what it gets alone."""
+        laid out one after the other; every page gets what it gets alone. `explain`: the
+        pages keep their shared feature batch for their reasons (`_Shared`)."""
         prepared = [self._prepare(t) for t in texts]
         live = [p for p in prepared if p is not None]
         batch = None
@@ -603,13 +633,16 @@ class Cleaner:
             scores = self.model.score_pages(
                 "\n".join(p.text for p in live), np.concatenate([c for p in live for c in (p.codes, _NEWLINE)]),
                 np.concatenate([p.starts + o for p, o in zip(live, offsets.tolist())]),
-                np.concatenate([p.ends + o for p, o in zip(live, offsets.tolist())]), page_starts)
+                np.concatenate([p.ends + o for p, o in zip(live, offsets.tolist())]), page_starts, keep_batch=explain)
+            if explain:
+                scores, batch = scores
         if live:
             probs = self.model.probabilities(scores)
             o = self.options
             seg = segment(probs, self._priors, self.model.transitions, self.model.start, o.confident,
                           o.transition_weight, o.article_confident, page_starts)
             rows = list(itertools.accumulate((len(p.starts) for p in live), initial=0))
+            shared = _Shared(batch, seg.labels) if explain and page_starts is not None else None
         out, k = [], 0
         for text, p in zip(texts, prepared):
             if p is None:
@@ -618,10 +651,12 @@ class Cleaner:
                 continue
             a, z = rows[k], rows[k + 1]
             k += 1
-            out.append(self._finish(p, probs[a:z], seg.labels[a:z], seg.changed[a:z], batch))
+            out.append(self._finish(p, probs[a:z], seg.labels[a:z], seg.changed[a:z], batch if shared is None else None,
+                                    shared, a))
         return out
 
-    def _finish(self, p: _Prepared, probs: np.ndarray, labels: np.ndarray, changed: np.ndarray, batch) -> Page:
+    def _finish(self, p: _Prepared, probs: np.ndarray, labels: np.ndarray, changed: np.ndarray, batch,
+                shared: _Shared | None = None, row0: int = 0) -> Page:
         """A page from its paragraphs' probabilities and segmented labels (changed in place):
         the page rules of `segmenter.PAGE_RULES` run in order, each noting what it changed in
         the paragraphs' reasons; then every spam paragraph gets its kind (promo when it holds
@@ -656,33 +691,36 @@ class Cleaner:
             else:
                 kinds[i], note = "seo", "kind seo: no gambling, lottery or adult term"
             notes.setdefault(i, []).append(note)
-        explainer = _Explainer(self.model, p.text, p.starts, p.ends, batch, probs, labels, changed, notes)
+        explainer = _Explainer(self.model, p.text, p.starts, p.ends, batch, probs, labels, changed, notes, shared, row0)
         page = Page(p.text, p.starts, p.ends, p.spans, labels, probs, self._keep[labels], explainer,
                     self.options.to_simplified)
         page._kinds, page._stats = kinds, stats
         return page
 
-    def clean_many(self, texts: Iterable[str]) -> Iterator[Page]:
+    def clean_many(self, texts: Iterable[str], explain: bool = False) -> Iterator[Page]:
         """Clean pages, in order: the same pages as `clean` of each, faster. An item that is not
         a str raises TypeError naming its index (pages before it have been yielded). Consecutive
         pages are cleaned together, CHUNK_CHARS characters at a time (fewer, larger numpy
-        operations); a page is yielded when its chunk is done."""
+        operations); a page is yielded when its chunk is done. `explain`: the reasons of every
+        paragraph will be read; the pages of a chunk then keep the chunk's features (a few MB
+        per CHUNK_CHARS characters, while any of its pages lives) and explain from them, instead
+        of each page computing its features again at its first reason."""
         chunk: list[str] = []
         size = 0
         for i, text in enumerate(texts):
             if not isinstance(text, str):
-                yield from self._clean_pages(chunk) if chunk else ()
+                yield from self._clean_pages(chunk, explain=explain) if chunk else ()
                 raise TypeError(f"clean_many: item {i} is {type(text).__name__}, not str; decode bytes first "
                                 "(classifier.textio.decode) and drop missing pages")
             if len(text) > CHUNK_CHARS or not _whole(text):
-                yield from self._clean_pages(chunk) if chunk else ()
+                yield from self._clean_pages(chunk, explain=explain) if chunk else ()
                 chunk, size = [], 0
                 yield self.clean(text)
                 continue
             chunk.append(text)
             size += len(text)
             if size >= CHUNK_CHARS:
-                yield from self._clean_pages(chunk)
+                yield from self._clean_pages(chunk, explain=explain)
                 chunk, size = [], 0
         if chunk:
-            yield from self._clean_pages(chunk)
+            yield from self._clean_pages(chunk, explain=explain)

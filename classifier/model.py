@@ -138,15 +138,16 @@ class Model:
         return scores, (kept[0] if keep_batches and len(kept) == 1 else None)
 
     def score_pages(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                    page_starts: np.ndarray) -> np.ndarray:
+                    page_starts: np.ndarray, keep_batch: bool = False):
         """Logit scores of the paragraphs of several pages laid out in one `text` (the
         paragraphs of page p from ``page_starts[p]`` on), in one feature batch: the same
-        scores as `score_page` of each page alone, with fewer and larger numpy operations."""
+        scores as `score_page` of each page alone, with fewer and larger numpy operations.
+        `keep_batch`: (scores, the feature batch) (for explanations)."""
         b = pages_batch(text, codes, starts, ends, page_starts, self.matcher)
         scores = self.ngram_scores(b)
         self._add_dense(scores, b.stats, b.fingerprint, page_starts)
         scores[self.brand_hits(text, starts, ends), SPAM] += BRAND_LOGIT
-        return scores
+        return (scores, b) if keep_batch else scores
 
     def _add_dense(self, scores: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray,
                    page_starts: np.ndarray) -> None:

@@ -94,3 +94,13 @@ def test_paragraph_records_are_the_paragraphs_values(cleaner, monkeypatch):
     monkeypatch.setattr(cleaner_module, "PART_CHARS", 60)  # a page cleaned in parts
     joined = cleaner.clean(text * 2)
     assert joined._parts and joined.paragraph_records() == _paragraph_dicts(joined)
+
+
+def test_reasons_from_the_pages_shared_batch_are_each_pages_own(cleaner):
+    texts = [("首页 | 新闻 | 体育 | 联系我们\n本市今年启动老旧小区改造工程，计划在年底前完成三十个小区的外墙保温。\n"
+              f"第{i}期 澳门新葡京娱乐城 注册即送888元彩金 百家乐 在线投注\n责任编辑：王明\n") for i in range(5)]
+    shared = list(cleaner.clean_many(texts, explain=True))
+    assert shared[0]._explainer.shared is not None
+    for page, text in zip(shared, texts):
+        assert page.paragraph_records() == _paragraph_dicts(cleaner.clean(text))
+    assert [p.paragraph_records() for p in cleaner.clean_many(texts)] == [p.paragraph_records() for p in shared]
