@@ -20,7 +20,7 @@ from . import kernels
 from .errors import ModelError
 from .features import NGRAM_BITS, Batch, batches, dense_features, page_of, pages_batch, pattern_keywords
 from .lexicon import Matcher, builtin_keywords
-from .normalize import fold
+from .normalize import fold, fold_codes
 
 FORMAT = "webspam-model"
 FORMAT_VERSION = 1
@@ -134,7 +134,7 @@ class Model:
             stats, prints = np.concatenate([b.stats for b in kept]), np.concatenate([b.fingerprint for b in kept])
         if len(starts):
             self._add_dense(scores, stats, prints, _ONE_PAGE)
-            scores[self.brand_hits(text, starts, ends), SPAM] += BRAND_LOGIT
+            scores[self.brand_hits(text, starts, ends, codes), SPAM] += BRAND_LOGIT
         return scores, (kept[0] if keep_batches and len(kept) == 1 else None)
 
     def score_pages(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
@@ -146,7 +146,7 @@ class Model:
         b = pages_batch(text, codes, starts, ends, page_starts, self.matcher)
         scores = self.ngram_scores(b)
         self._add_dense(scores, b.stats, b.fingerprint, page_starts)
-        scores[self.brand_hits(text, starts, ends), SPAM] += BRAND_LOGIT
+        scores[self.brand_hits(text, starts, ends, codes[:len(text)]), SPAM] += BRAND_LOGIT  # (codes may run on)
         return (scores, b) if keep_batch else scores
 
     def _add_dense(self, scores: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray,
@@ -170,12 +170,15 @@ class Model:
             self._brands = ahocorasick_rs.AhoCorasick(sorted({fold(b) for b in self.brands}))
         return self._brands
 
-    def brand_hits(self, text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    def brand_hits(self, text: str, starts: np.ndarray, ends: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
         """Indexes (sorted, distinct) of the paragraphs ``text[starts[i]:ends[i]]`` holding one
-        of the model's brands (folded text, exact match)."""
+        of the model's brands (folded text, exact match). `codes`: the text's code points, when
+        already computed."""
         if not self.brands or not len(starts):
             return np.zeros(0, dtype=np.int64)
-        found = self._brand_automaton().find_matches_as_indexes(fold(text))
+        folded = fold(text) if codes is None else \
+            fold_codes(codes).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+        found = self._brand_automaton().find_matches_as_indexes(folded)
         if not found:
             return np.zeros(0, dtype=np.int64)
         m = np.array(found, dtype=np.int64).reshape(-1, 3)
