@@ -508,7 +508,7 @@ class Cleaner:
             self.model._brand_automaton()
         # not: _t2s (OpenCC, --to-simplified only: below) and rare_char_re (mojibake_report's
         # test when it is given no code points, which the cleaner always gives)
-        skip = ("_t2s", "rare_char_re")
+        skip = ("_t2s", "rare_char_re") + (("_unigram_table",) if kernels.compiled is not None else ())  # (numpy path's)
         for module in (normalize, features, paragraphs, repair, segmenter, verdict, lexicon, sys.modules[__name__]):
             for name, f in list(vars(module).items()):
                 if (isinstance(f, functools._lru_cache_wrapper) and f.__module__ == module.__name__ and name not in skip
