@@ -922,11 +922,13 @@ def operator_lines(texts, labels: np.ndarray, sizes: np.ndarray) -> tuple[list[i
     return found, used
 
 
-def seo_evidence(text: str) -> bool:
+def seo_evidence(text: str, sure: bool = False) -> bool:
     """Evidence that a spam paragraph with no promo term is spam: it looks stuffed
-    (`stuffing_like`), glosses words with pinyin (rule 11), or holds a term of the seo list."""
+    (`stuffing_like`, with `sure` its strict form), glosses words with pinyin (rule 11), or
+    holds a term of the seo list."""
     from .lexicon import spam_kind_matcher
-    return stuffing_like(text) or bool(_PINYIN_GLOSS_RE.search(text)) or "seo" in spam_kind_matcher().hits(text)
+    return (stuffing_like(text, sure) or bool(_PINYIN_GLOSS_RE.search(text))
+            or "seo" in spam_kind_matcher().hits(text))
 
 
 def unsupported_spam(text_of: Callable[[int], str], labels: np.ndarray, probs: np.ndarray, hits) -> list[int]:
