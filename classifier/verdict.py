@@ -131,9 +131,11 @@ def page_terms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarra
     if not len(codes) or not len(idx):
         return []
     out = _lexicon_terms(text, codes, starts, ends, idx)
-    listed = {(i, t) for i, _, t in out}
-    for i, a, z in zip(idx.tolist(), starts[idx].tolist(), ends[idx].tolist()):
-        out.extend((i, "gambling", name) for name in operator_names(text[a:z]) if (i, name) not in listed)
+    paras = [(i, text[a:z]) for i, a, z in zip(idx.tolist(), starts[idx].tolist(), ends[idx].tolist())]
+    names = list(dict.fromkeys(n for _, t in paras for n in operator_names(t)))  # a name found once counts everywhere
+    if names:
+        listed = {(i, t) for i, _, t in out}
+        out.extend((i, "gambling", n) for i, t in paras for n in names if n in t and (i, n) not in listed)
     return out
 
 

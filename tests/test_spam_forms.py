@@ -40,7 +40,10 @@ def test_operator_names():
     assert operator_names("版權所有 mx真人 ky棋牌") == ["mx真人", "ky棋牌"]
     assert operator_names("CCTV体育 转播 NBA体育") == []  # sports media
     assert operator_names("体育新闻 足球 篮球") == []       # no Latin name
-    assert operator_names("ABCkoko体育")  == ["ABCkoko体育"]  # the whole Latin run is the name
+    assert operator_names("ABCkoko体育") == ["ABCkoko体育"]  # the whole Latin run is the name
+    assert operator_names("乐动体育网页版登录(中国)有限公司") == ["乐动体育"]  # Chinese name + the doorway's search words
+    assert operator_names("腾讯体育登录 中国体育彩票网址") == []  # media and the state lottery
+    assert operator_names("开云体育官网 乐动体育app") == []  # without the search words: a sports app's ad can read so
 
 
 def test_sure_keyword_lists():
