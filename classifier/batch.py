@@ -100,8 +100,9 @@ def _init_worker(opts: Options, ignore_sigint: bool = True, warm: bool = False, 
     """Load the model once for this process (`warm`: and build every table cleaning builds on
     first use, `Cleaner.warm`). `inherited`: a worker forked from a main process that did
     this already has it all."""
-    if ignore_sigint:
+    if ignore_sigint:  # a worker process
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+        _one_blas_thread()
     if inherited and "cleaner" in _STATE:
         return
     from . import Cleaner
@@ -111,6 +112,18 @@ def _init_worker(opts: Options, ignore_sigint: bool = True, warm: bool = False, 
         _STATE["cleaner"].warm()
     _STATE["opts"] = opts
     _STATE["encode"] = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _one_blas_thread() -> None:
+    """One BLAS thread per worker process: the workers already use every core, and their
+    products are small (a page's dense features); more threads only wait for work, taking
+    the cores from the other workers. Results are the same (checked on the dev and cc100
+    pages)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return
+    threadpool_limits(1, user_api="blas")
 
 
 def _decode(data: bytes, name: str) -> str:
