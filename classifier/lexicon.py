@@ -81,6 +81,11 @@ class KindMatcher:
         out.sort(key=lambda h: (h[0], self.kinds.index(h[2])))
         return out
 
+    def holds(self, text: str) -> bool:
+        """Whether `text` holds a term of any kind."""
+        folded = fold(text)
+        return any(ac is not None and ac.find_matches_as_indexes(folded) for ac in self._automata.values())
+
     def hits(self, text: str) -> dict[str, list[str]]:
         """kind -> the hit terms as the text writes them, in text order; only kinds with hits."""
         out: dict[str, list[str]] = {}
@@ -143,6 +148,25 @@ def operator_names(text: str) -> list[str]:
             if not any(m.group(1).endswith(x) for x in _MEDIA_HAN):
                 han.append((k, m.group(1) + m.group(2)))
     return [name for _, name in sorted(latin + han)]
+
+
+# Lines of keywords ("本文关键词：…") are spam when stuffed or branded, navigation when they are a
+# site's own tags (LABELING.md rule 10): these seo-list terms are evidence, not a verdict.
+_KEYWORD_LINE_TERMS = ("关键词", "關鍵詞", "关键字", "關鍵字")
+
+
+@lru_cache(maxsize=1)
+def sure_seo_terms() -> tuple[str, ...]:
+    """The terms of the seo list that make a paragraph spam on their own (`Model.forced_terms`):
+    all but the names of keyword lines (ending in 关键词). On cc100 train and dev every paragraph holding one is
+    gold spam (scripts/eval_lexicon.py, seo row: 17 of 17); none in ../shared/data/dev."""
+    return tuple(t for t in lexicon_list("seo") if not t.endswith(_KEYWORD_LINE_TERMS))
+
+
+@lru_cache(maxsize=1)
+def sure_seo_matcher() -> KindMatcher:
+    """A `KindMatcher` of `sure_seo_terms` (kind "seo")."""
+    return KindMatcher({"seo": sure_seo_terms()})
 
 
 @lru_cache(maxsize=1)

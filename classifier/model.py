@@ -19,15 +19,16 @@ import numpy as np
 from . import kernels
 from .errors import ModelError
 from .features import NGRAM_BITS, Batch, batches, dense_features, page_of, pages_batch, pattern_keywords
-from .lexicon import Matcher, builtin_keywords
+from .lexicon import Matcher, builtin_keywords, sure_seo_terms
 from .normalize import fold, fold_codes
 
 FORMAT = "webspam-model"
 FORMAT_VERSION = 1
 LABELS = ("article", "navigation", "ad", "spam")
 ARTICLE, NAVIGATION, AD, SPAM = range(4)
-# added to the spam score of a paragraph holding one of the model's brands (`Model.brands`):
-# it ends up spam whatever else it holds (LABELING.md rule 1, spam wins)
+# added to the spam score of a paragraph holding one of the model's brands (`Model.brands`) or a
+# term of the seo list (`Model.forced_terms`): it ends up spam whatever else it holds (LABELING.md
+# rule 1, spam wins)
 BRAND_LOGIT = 30.0
 _ONE_PAGE = np.zeros(1, dtype=np.int64)  # `page_starts` of a single page
 _ARRAYS = ("ngram_weights", "dense_weights", "bias", "dense_mean", "dense_scale", "transitions", "start")
@@ -163,18 +164,24 @@ class Model:
         """Logit scores of given paragraph texts, as one page in this order."""
         return self.score_page(*page_of(texts), keep_batches=False)[0]
 
+    @property
+    def forced_terms(self) -> list[str]:
+        """The strings that make a paragraph spam (BRAND_LOGIT): the model's brands and the
+        hand-written seo list's terms (`lexicon.sure_seo_terms`), which name spam on their own."""
+        return list(self.brands) + list(sure_seo_terms())
+
     def _brand_automaton(self):
         if self._brands is None:
             import ahocorasick_rs
 
-            self._brands = ahocorasick_rs.AhoCorasick(sorted({fold(b) for b in self.brands}))
+            self._brands = ahocorasick_rs.AhoCorasick(sorted({fold(b) for b in self.forced_terms} - {""}))
         return self._brands
 
     def brand_hits(self, text: str, starts: np.ndarray, ends: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
         """Indexes (sorted, distinct) of the paragraphs ``text[starts[i]:ends[i]]`` holding one
-        of the model's brands (folded text, exact match). `codes`: the text's code points, when
-        already computed."""
-        if not self.brands or not len(starts):
+        of the model's `forced_terms` (folded text, exact match): its brands and the seo list's
+        terms. `codes`: the text's code points, when already computed."""
+        if not len(starts) or not (self.brands or sure_seo_terms()):
             return np.zeros(0, dtype=np.int64)
         folded = fold(text) if codes is None else \
             fold_codes(codes).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")

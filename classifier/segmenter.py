@@ -927,20 +927,20 @@ def operator_lines(texts, labels: np.ndarray, sizes: np.ndarray) -> tuple[list[i
 def seo_evidence(text: str, sure: bool = False) -> bool:
     """Evidence that a spam paragraph with no promo term is spam: it looks stuffed
     (`stuffing_like`, with `sure` its strict form), glosses words with pinyin (rule 11), or
-    holds a term of the seo list."""
-    from .lexicon import spam_kind_matcher
-    return (stuffing_like(text, sure) or bool(_PINYIN_GLOSS_RE.search(text))
-            or "seo" in spam_kind_matcher().hits(text))
+    holds a term of the seo list other than the name of a keyword line (`sure_seo_terms`: a
+    site's own "本文关键词：" line is navigation, rule 10)."""
+    from .lexicon import sure_seo_matcher
+    return stuffing_like(text, sure) or bool(_PINYIN_GLOSS_RE.search(text)) or sure_seo_matcher().holds(text)
 
 
 def unsupported_spam(text_of: Callable[[int], str], labels: np.ndarray, probs: np.ndarray, hits) -> list[int]:
-    """Spam paragraphs with no lexical evidence (see UNSUPPORTED_PAGE_PROMO), relabeled in place
-    with the classifier's likeliest other label. `hits`: the spam lexicon's (paragraph, kind,
-    term) hits in the spam paragraphs, or a function returning them. Returns their indexes."""
+    """Spam paragraphs with no lexical evidence (no promo term in `hits`, no `seo_evidence`; see
+    UNSUPPORTED_PAGE_PROMO), relabeled in place with the classifier's likeliest other label.
+    `hits`: the spam lexicon's (paragraph, kind, term) hits in the spam paragraphs, or a
+    function returning them. Returns their indexes."""
     spam = (labels == SPAM).nonzero()[0].tolist()
     if not spam:
         return []
-    from .lexicon import spam_kind_hits
     promo = {i for i, _, _ in (hits() if callable(hits) else hits)}
     if len(promo & set(spam)) >= UNSUPPORTED_PAGE_PROMO:
         return []
@@ -949,7 +949,7 @@ def unsupported_spam(text_of: Callable[[int], str], labels: np.ndarray, probs: n
         if i in promo or probs[i, SPAM] >= UNSUPPORTED_BRAND:
             continue
         text = text_of(i)
-        if seo_evidence(text) or spam_kind_hits(text):
+        if seo_evidence(text):
             continue
         out.append(i)
     if out:

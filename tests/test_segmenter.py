@@ -423,9 +423,10 @@ def test_unsupported_spam_kept_on_a_page_of_promo_spam():
     hits = [(i, "gambling", "娱乐城") for i in range(n)]
     assert unsupported_spam(texts.__getitem__, labels, probs, lambda: hits) == []  # the page's other lines
     assert (labels == SPAM).all()
-    labels = np.array([SPAM] * (n + 2))  # one promo line fewer: no longer a page of promo spam
-    assert unsupported_spam(texts.__getitem__, labels, probs, hits[1:]) == [n, n + 1]
-    assert labels.tolist() == [SPAM] * n + [ARTICLE, NAVIGATION]  # line 0 still holds the lexicon's terms
+    texts, probs, hits = texts[1:], probs[1:], hits[:-1]  # one promo line fewer: no longer a page of promo spam
+    labels = np.array([SPAM] * (n + 1))
+    assert unsupported_spam(texts.__getitem__, labels, probs, hits) == [n - 1, n]
+    assert labels.tolist() == [SPAM] * (n - 1) + [ARTICLE, NAVIGATION]  # the promo lines stay spam
 
 
 def test_unsupported_spam_keeps_seo_terms_and_pinyin():
