@@ -197,7 +197,8 @@ def _print_table(page, cl) -> None:
     counts = page.counts
     out.write(f"{len(page.paragraphs)} paragraphs: " + ", ".join(f"{v} {k}" for k, v in counts.items())
               + f"; {sum(p.kept for p in page.paragraphs)} kept\n")
-    out.write(f"page: {page.verdict.reason}\n")
+    v = page.verdict
+    out.write(f"page: {'spam' if v.is_spam else 'not spam'} ({v.score:.2f}); {v.reason}\n")
     if ruled:
         out.write(f"prob 'rule': {ruled} label(s) set by the segmenter or a page rule against the classifier; "
                   "`--format jsonl` gives each one's probabilities and reason\n")
