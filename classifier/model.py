@@ -174,7 +174,9 @@ class Model:
         if self._brands is None:
             import ahocorasick_rs
 
-            self._brands = ahocorasick_rs.AhoCorasick(sorted({fold(b) for b in self.forced_terms} - {""}))
+            # a DFA: with the seo list's few hundred terms the default automaton scanned 1.5x slower
+            self._brands = ahocorasick_rs.AhoCorasick(sorted({fold(b) for b in self.forced_terms} - {""}),
+                                                      implementation=ahocorasick_rs.Implementation.DFA)
         return self._brands
 
     def brand_hits(self, text: str, starts: np.ndarray, ends: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:

@@ -1039,6 +1039,7 @@ class PageState:
     codes: np.ndarray | None = None     # the page's code points and its paragraphs' bounds in them
     starts: np.ndarray | None = None
     ends: np.ndarray | None = None
+    counts: dict | None = None          # `char_counts`, once computed
 
     def __post_init__(self):
         self.facts = {} if self.facts is None else self.facts
@@ -1079,14 +1080,33 @@ def _thread(s: PageState):
     return (replies,)
 
 
+COUNTED = ("0123456789", STUFFING_SEPARATORS)  # the character sets `char_counts` counts
+
+
+@lru_cache(maxsize=1)
+def _counted_table() -> np.ndarray:
+    """Code point -> 1 + the index of its set in COUNTED, 0 for the rest (one slot past the table)."""
+    table = np.zeros(LUT_SIZE + 1, dtype=np.uint8)
+    for k, chars in enumerate(COUNTED):
+        table[[ord(c) for c in chars]] = k + 1
+    table.flags.writeable = False
+    return table
+
+
 def char_counts(s: PageState, chars: str) -> np.ndarray | None:
-    """Each paragraph's count of the characters `chars`, from the page's code points in one
-    numpy pass (None when the state has no code points)."""
+    """Each paragraph's count of the characters `chars` (one of COUNTED), from the page's code
+    points: every set of COUNTED counted in one table lookup over the page, the first time
+    one is asked for (None when the state has no code points)."""
     if s.codes is None or s.starts is None:
         return None
-    run = np.zeros(len(s.codes) + 1, dtype=np.int64)
-    np.cumsum(char_set_table(chars).take(s.codes, mode="clip"), out=run[1:])
-    return run[s.ends] - run[s.starts]
+    if s.counts is None:
+        classes = _counted_table().take(s.codes, mode="clip")
+        s.counts = {}
+        for k, name in enumerate(COUNTED):
+            run = np.zeros(len(classes) + 1, dtype=np.int64)
+            np.cumsum(classes == k + 1, out=run[1:])
+            s.counts[name] = run[s.ends] - run[s.starts]
+    return s.counts[chars]
 
 
 def _operator_names(s: PageState):
