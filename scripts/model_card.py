@@ -124,7 +124,9 @@ def main() -> None:
                   f"{kept['pages_95']} of {kept['pages']} pages keep 95%", "",
                   "The held-out and cross-validation figures are the paragraph classifier's after the HMM; the seed "
                   "and dev figures also include the segmenter's page rules (numbered lists, related-list headings, "
-                  "marked teasers, thread posts, trailing blocks, code blocks, enclosed sentences, spam brands; "
+                  "marked teasers, thread posts, trailing blocks, code blocks, enclosed sentences, original titles, "
+                  "contact lines, a portal's lottery menu, keyword lists, operator names, spam brands and terms, "
+                  "whole spam sites; "
                   "see README).", ""]
         rescue = eval_rescue.measure()
         lines += ["## Options measured but off by default",
