@@ -504,8 +504,7 @@ class Cleaner:
         from . import features, lexicon, normalize, paragraphs, segmenter, verdict
 
         self.model.matcher
-        if self.model.brands:
-            self.model._brand_automaton()
+        self.model._brand_automaton()
         # not: _t2s (OpenCC, --to-simplified only: below) and rare_char_re (mojibake_report's
         # test when it is given no code points, which the cleaner always gives)
         skip = ("_t2s", "rare_char_re") + (("_unigram_table",) if kernels.compiled is not None else ())  # (numpy path's)

@@ -30,6 +30,10 @@ ARTICLE, NAVIGATION, AD, SPAM = range(4)
 # term of the seo list (`Model.forced_terms`): it ends up spam whatever else it holds (LABELING.md
 # rule 1, spam wins)
 BRAND_LOGIT = 30.0
+# added for a term of the hand-written seo list: more than the model's margin against spam on
+# every cc100 paragraph holding one (at most 1.2 logits), less than that of an article about
+# fakes that names "replica watches" (3.3; tests/cases/spam_forms.jsonl)
+SEO_TERM_LOGIT = 2.0
 _ONE_PAGE = np.zeros(1, dtype=np.int64)  # `page_starts` of a single page
 _ARRAYS = ("ngram_weights", "dense_weights", "bias", "dense_mean", "dense_scale", "transitions", "start")
 
@@ -55,6 +59,7 @@ class Model:
     _rows: np.ndarray | None = field(default=None, repr=False, compare=False)
     _table: np.ndarray | None = field(default=None, repr=False, compare=False)
     _brands: object = field(default=None, repr=False, compare=False)
+    _brand_logits: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     # ------------------------------------------------------------------ scoring
     @property
@@ -135,7 +140,8 @@ class Model:
             stats, prints = np.concatenate([b.stats for b in kept]), np.concatenate([b.fingerprint for b in kept])
         if len(starts):
             self._add_dense(scores, stats, prints, _ONE_PAGE)
-            scores[self.brand_hits(text, starts, ends, codes), SPAM] += BRAND_LOGIT
+            held, logits = self.forced_logits(text, starts, ends, codes)
+            scores[held, SPAM] += logits
         return scores, (kept[0] if keep_batches and len(kept) == 1 else None)
 
     def score_pages(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
@@ -147,7 +153,8 @@ class Model:
         b = pages_batch(text, codes, starts, ends, page_starts, self.matcher)
         scores = self.ngram_scores(b)
         self._add_dense(scores, b.stats, b.fingerprint, page_starts)
-        scores[self.brand_hits(text, starts, ends, codes[:len(text)]), SPAM] += BRAND_LOGIT  # (codes may run on)
+        held, logits = self.forced_logits(text, starts, ends, codes[:len(text)])  # (codes may run on)
+        scores[held, SPAM] += logits
         return (scores, b) if keep_batch else scores
 
     def _add_dense(self, scores: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray,
@@ -165,35 +172,51 @@ class Model:
         return self.score_page(*page_of(texts), keep_batches=False)[0]
 
     @property
-    def forced_terms(self) -> list[str]:
-        """The strings that make a paragraph spam (BRAND_LOGIT): the model's brands and the
-        hand-written seo list's terms (`lexicon.sure_seo_terms`), which name spam on their own."""
-        return list(self.brands) + list(sure_seo_terms())
+    def forced_terms(self) -> dict[str, float]:
+        """The strings that push a paragraph to spam, folded, with the logit each adds to its
+        spam score: the model's brands BRAND_LOGIT (spam whatever else it holds), the seo
+        list's terms (`lexicon.sure_seo_terms`) SEO_TERM_LOGIT (spam unless the model is
+        sure of another label: an article about spotting fake watches says "replica watches")."""
+        terms = {fold(t): SEO_TERM_LOGIT for t in sure_seo_terms()}
+        terms.update((fold(b), BRAND_LOGIT) for b in self.brands)
+        terms.pop("", None)
+        return terms
 
     def _brand_automaton(self):
         if self._brands is None:
             import ahocorasick_rs
 
+            terms = self.forced_terms
+            words = sorted(terms)
+            self._brand_logits = np.array([terms[w] for w in words])
             # a DFA: with the seo list's few hundred terms the default automaton scanned 1.5x slower
-            self._brands = ahocorasick_rs.AhoCorasick(sorted({fold(b) for b in self.forced_terms} - {""}),
-                                                      implementation=ahocorasick_rs.Implementation.DFA)
+            self._brands = ahocorasick_rs.AhoCorasick(words, implementation=ahocorasick_rs.Implementation.DFA)
         return self._brands
 
-    def brand_hits(self, text: str, starts: np.ndarray, ends: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
-        """Indexes (sorted, distinct) of the paragraphs ``text[starts[i]:ends[i]]`` holding one
-        of the model's `forced_terms` (folded text, exact match): its brands and the seo list's
-        terms. `codes`: the text's code points, when already computed."""
+    def forced_logits(self, text: str, starts: np.ndarray, ends: np.ndarray,
+                      codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The paragraphs ``text[starts[i]:ends[i]]`` holding one of the `forced_terms` (folded
+        text, exact match; indexes sorted, distinct) and the logit each gets (its strongest
+        term's). `codes`: the text's code points, when already computed."""
+        none = np.zeros(0, dtype=np.int64), np.zeros(0)
         if not len(starts) or not (self.brands or sure_seo_terms()):
-            return np.zeros(0, dtype=np.int64)
+            return none
         folded = fold(text) if codes is None else \
             fold_codes(codes).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
         found = self._brand_automaton().find_matches_as_indexes(folded)
         if not found:
-            return np.zeros(0, dtype=np.int64)
+            return none
         m = np.array(found, dtype=np.int64).reshape(-1, 3)
         pid = np.searchsorted(starts, m[:, 1], side="right") - 1
         ok = (pid >= 0) & (m[:, 2] <= np.asarray(ends)[np.maximum(pid, 0)])
-        return np.unique(pid[ok])
+        best = np.zeros(len(starts))
+        np.maximum.at(best, pid[ok], self._brand_logits[m[ok, 0]])
+        held = best.nonzero()[0]
+        return held, best[held]
+
+    def brand_hits(self, text: str, starts: np.ndarray, ends: np.ndarray, codes: np.ndarray | None = None) -> np.ndarray:
+        """Indexes (sorted, distinct) of the paragraphs holding one of the `forced_terms`."""
+        return self.forced_logits(text, starts, ends, codes)[0]
 
     def brand_paragraphs(self, texts: list[str]) -> list[int]:
         """Indexes of the given paragraph texts holding one of the model's brands."""

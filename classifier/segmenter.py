@@ -24,6 +24,7 @@ import bisect
 import itertools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, NamedTuple, Sequence
@@ -842,6 +843,8 @@ KEYWORD_LIST_MAX_ITEM = 24    # each item at most this long (a keyword, not a he
 KEYWORD_LIST_MAX_ODD = 0.25   # at most this share of them with digits or sentence punctuation,
 KEYWORD_LIST_MAX_CHARS = 400  # in a line at most this long
 OPERATOR_SHORT_LINE = 80      # `operator_lines`: a line this short naming an operator is a name position
+_COMMERCE_RE = re.compile(r"厂家|廠家|价格|價格|批发|批發|多少钱|多少錢|哪家|公司|报价|報價|型号|型號|供应|供應|生产|生產|销售|銷售"
+                          r"|加工|定制|維修|维修|电话|電話|厂|廠")
 _SENTENCE_OR_DIGIT_RE = re.compile(r"[0-9０-９。！？，；!?]")
 STUFFING_SEPARATORS = "_|｜│¦"
 _STUFFING_SEP_RE = re.compile(f"[{STUFFING_SEPARATORS}]+")
@@ -858,8 +861,10 @@ def stuffing_like(text: str, sure: bool = False) -> bool:
 
     `sure`: the stricter look that makes a line spam on its own (`keyword_lists`): at least
     KEYWORD_LIST_MIN_ITEMS items sharing the keyword, KEYWORD_LIST_MIN_SHARE of them, items of
-    keyword length (KEYWORD_LIST_MAX_ITEM chars), few with digits or sentence punctuation: a
-    footer of licence numbers or a list of headlines sharing a word is not."""
+    keyword length (KEYWORD_LIST_MAX_ITEM chars), few with digits or sentence punctuation, and
+    not a menu of one subject (items opening with the shared word, selling nothing); a footer of
+    licence numbers, a list of headlines sharing a word, a travel site's "里斯本酒店 | 里斯本
+    美食" or a region selector of county names is not."""
     if not _STUFFING_SEP_RE.search(text) or (sure and len(text) > KEYWORD_LIST_MAX_CHARS):
         return False
     items = [t for t in (x.strip() for x in _STUFFING_SEP_RE.split(text)) if t]
@@ -869,14 +874,24 @@ def stuffing_like(text: str, sure: bool = False) -> bool:
     if sure and (max(map(len, items)) > KEYWORD_LIST_MAX_ITEM
                  or sum(1 for t in items if _SENTENCE_OR_DIGIT_RE.search(t)) > KEYWORD_LIST_MAX_ODD * len(items)):
         return False
-    if sum(1 for t in items if _PLACE_RE.fullmatch(t)) >= max(least, share * len(items)):
-        return True
+    if not sure and sum(1 for t in items if _PLACE_RE.fullmatch(t)) >= max(least, share * len(items)):
+        return True  # (a region selector lists a city's counties too: never sure)
     counts: dict[str, int] = {}
     for item in items:
         for gram in {item[k:k + 2] for k in range(len(item) - 1)}:
             if _HAN_RE.fullmatch(gram[0]) and _HAN_RE.fullmatch(gram[1]):
                 counts[gram] = counts.get(gram, 0) + 1
-    return max(counts.values(), default=0) >= max(least, share * len(items))
+    need = max(least, share * len(items))
+    shared = [g for g, n in counts.items() if n >= need]
+    if not sure or not shared:
+        return bool(shared)
+    # A site's menu of one subject opens its items with the subject ("里斯本酒店 | 里斯本美食 |
+    # 里斯本交通"); a keyword list varies what comes before its keyword ("滚珠扶正器_套管扶正器"),
+    # or, when its items open alike, sells ("扶正器厂家_扶正器价格_扶正器批发").
+    if sum(1 for t in items if _COMMERCE_RE.search(t)) >= 2:
+        return True
+    heads = Counter(t[:2] for t in items)
+    return heads.most_common(1)[0][1] < len(items) - 1
 
 
 def keyword_lists(texts, labels: np.ndarray, sizes: np.ndarray, separators: np.ndarray | None = None) -> list[int]:

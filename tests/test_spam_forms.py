@@ -54,6 +54,11 @@ def test_sure_keyword_lists():
     assert not stuffing_like("许可证123 | 许可证B2-2020 | 许可证2021号 | 许可证 88", sure=True)  # numbers
     assert not stuffing_like("螺丝刀批发_电动螺丝刀_螺丝刀厂家", sure=True)  # loosely stuffed: 3 items
     assert stuffing_like("螺丝刀批发_电动螺丝刀_螺丝刀厂家")
+    # a menu of one subject is not sure, unless it sells; a region selector never is
+    assert not stuffing_like("目的地：青岚 | 青岚酒店 | 青岚美食 | 青岚交通 | 青岚景点", sure=True)
+    assert stuffing_like("扶正器厂家_扶正器价格_扶正器批发_扶正器型号", sure=True)
+    assert not stuffing_like("临江区 | 云城区 | 青石县 | 安河县 | 松林县 | 白水县", sure=True)
+    assert stuffing_like("临江区 | 云城区 | 青石县 | 安河县 | 松林县 | 白水县")  # loose: evidence still
 
 
 def test_operator_names_equal_the_patterns_run_over_the_whole_text():
