@@ -263,7 +263,7 @@ class _T:
         return self._texts[i]
 
 
-@pytest.mark.parametrize("sure,expected", [(0.99, [0, 3]), (0.6, [])])
+@pytest.mark.parametrize("sure,expected", [(0.99, [0, 3]), (0.6, [0, 3]), (0.4, [])])
 def test_spread_terms_follows_an_injected_brand(sure, expected):
     from classifier.verdict import spread_terms
     texts = ["校网 乐鱼体育官网", "乐鱼体育官网 - 本校新闻：图书馆落成", "本校举行图书馆落成仪式，师生代表参加。",
@@ -275,6 +275,18 @@ def test_spread_terms_follows_an_injected_brand(sure, expected):
     hits = page_terms(t.text, codes_of(t.text), np.array(t.starts), np.array(t.ends))
     assert spread_terms(t, labels, probs, hits) == expected
     assert labels[2] == A
+
+
+@pytest.mark.parametrize("sure,expected", [(0.99, [2]), (0.6, [])])
+def test_spread_terms_marks_an_article_paragraph_only_from_a_sure_source(sure, expected):
+    from classifier.verdict import spread_terms
+    texts = ["乐鱼体育官网 - 本校新闻", "本校举行图书馆落成仪式", "乐鱼体育官网报道，师生代表参加了仪式。"]
+    labels = np.array([S, A, A])
+    probs = np.full((3, 4), 0.02)
+    probs[0, SPAM] = sure
+    t = _T(texts)
+    hits = page_terms(t.text, codes_of(t.text), np.array(t.starts), np.array(t.ends))
+    assert spread_terms(t, labels, probs, hits) == expected
 
 
 def test_context_terms_tell_a_kind_but_never_spread():
