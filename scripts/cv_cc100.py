@@ -123,10 +123,14 @@ def main() -> None:
     ap.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                     help="another TrainOptions field for the fold models, e.g. C=1.0 (repeatable)")
     args = ap.parse_args()
+    from classifier.train import TrainOptions
+
     options = {}
     for item in args.option:
         name, _, value = item.partition("=")
-        options[name] = type(getattr(__import__("classifier.train", fromlist=["TrainOptions"]).TrainOptions, name))(value)
+        if not hasattr(TrainOptions, name):
+            sys.exit(f"--option {item}: TrainOptions has no field {name}")
+        options[name] = type(getattr(TrainOptions, name))(value)
     if args.class_weight:
         options["class_weight"] = tuple(float(x) for x in args.class_weight.split(","))
         if len(options["class_weight"]) != 4:
