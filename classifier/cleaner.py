@@ -248,6 +248,13 @@ class _Explainer:
         return out
 
 
+def _probs_dict(row) -> dict[str, float]:
+    """A paragraph's probabilities (a row in LABELS' order) as label -> probability, 4 places."""
+    a, n, d, s = row
+    return {"article": round(float(a), 4), "navigation": round(float(n), 4), "ad": round(float(d), 4),
+            "spam": round(float(s), 4)}
+
+
 class Paragraph:
     """One paragraph of the page: its text and place, label, probabilities, decision.
 
@@ -270,11 +277,7 @@ class Paragraph:
     @property
     def probs(self) -> dict[str, float]:
         row = self._row
-        if isinstance(row, dict):
-            return row
-        a, n, d, s = row  # LABELS' order
-        return {"article": round(float(a), 4), "navigation": round(float(n), 4), "ad": round(float(d), 4),
-                "spam": round(float(s), 4)}
+        return row if isinstance(row, dict) else _probs_dict(row)
 
     @property
     def reason(self) -> str:
@@ -351,10 +354,9 @@ class Page:
                      "start": p.start, "end": p.end} for p in self.paragraphs]
         ex, kinds = self._explainer, self._kinds
         rows = self._probs.tolist() if self._probs is not None else []
-        return [{"label": LABELS[lab], "probs": {"article": round(a, 4), "navigation": round(n, 4), "ad": round(d, 4),
-                                                "spam": round(s, 4)},
-                 "kept": k, "kind": kinds.get(i), "reason": ex.reason(i) if ex else "", "start": os, "end": oe}
-                for i, (os, oe, lab, (a, n, d, s), k) in enumerate(zip(
+        return [{"label": LABELS[lab], "probs": _probs_dict(row), "kept": k, "kind": kinds.get(i),
+                 "reason": ex.reason(i) if ex else "", "start": os, "end": oe}
+                for i, (os, oe, lab, row, k) in enumerate(zip(
                     self._spans[0].tolist(), self._spans[1].tolist(), self._labels.tolist(), rows, self._kept.tolist()))]
 
     @property
@@ -675,7 +677,7 @@ class Cleaner:
             return found
         state = PageState(texts.__getitem__, texts, labels, probs, sizes, page_candidates(p.codes, p.starts, p.ends),
                           marked_candidates(p.codes, p.starts, p.ends), hits, p.flagged, self.options.rescue_empty,
-                          codes=p.codes, starts=p.starts, ends=p.ends)
+                          codes=p.codes)
         run_page_rules(state, notes)
         stats, terms = stats_of(texts, labels, probs, sizes, hits() if (labels == SPAM).any() else [], state.site)
         kinds: dict[int, str] = {}

@@ -78,9 +78,15 @@ def _batch_options(fmt, field, id_field, drop_field, paragraphs, drop_spam, jobs
                    cleaner_options=cleaner_options)
 
 
-def _is_batch(files, fmt, paragraphs, drop_spam, rejects, unordered) -> bool:
-    return (len(files) != 1 or fmt in ("jsonl", "wet", "warc") or paragraphs or drop_spam is not None
-            or rejects is not None or unordered)
+def _single_page(files, fmt, paragraphs, drop_spam, rejects, unordered) -> str | None:
+    """The one page's text when the command line asks for one page, else None: a batch run
+    (many inputs, a record format, or an option only a batch run has)."""
+    if (len(files) != 1 or fmt in ("jsonl", "wet", "warc") or paragraphs or drop_spam is not None
+            or rejects is not None or unordered):
+        return None
+    from .batch import single_text
+
+    return single_text(files, fmt)
 
 
 def _run_batch(files, opts, out, rejects) -> None:
@@ -144,11 +150,7 @@ def score(files: List[str] = typer.Argument(..., metavar="FILE", help=FILES_HELP
     cleaner_options = dict(repair_pinyin=pinyin, repair_mojibake=mojibake, split_glued=glued, rescue_empty=rescue)
     opts = _batch_options(input_format, field, id_field, drop_field, paragraphs, drop_spam, jobs, unordered,
                           max_record_bytes, chunk_pages, model, **cleaner_options)
-    from .batch import single_text
-
-    text = None
-    if not _is_batch(files, input_format, False, drop_spam, rejects, unordered):
-        text = single_text(files, input_format)
+    text = _single_page(files, input_format, False, drop_spam, rejects, unordered)
     if text is None:
         if fmt not in (None, "jsonl"):
             _fail(f"--format {fmt}: a batch run writes JSONL, one object per page")
@@ -234,11 +236,7 @@ def clean(files: List[str] = typer.Argument(..., metavar="FILE", help=FILES_HELP
                            split_glued=glued, rescue_empty=rescue)
     opts = _batch_options(input_format, field, id_field, drop_field, paragraphs, drop_spam, jobs, unordered,
                           max_record_bytes, chunk_pages, model, **cleaner_options)
-    from .batch import single_text
-
-    text = None
-    if not _is_batch(files, input_format, paragraphs, drop_spam, rejects, unordered):
-        text = single_text(files, input_format)
+    text = _single_page(files, input_format, paragraphs, drop_spam, rejects, unordered)
     if text is None:
         _run_batch(files, opts, out, rejects)
         return

@@ -157,9 +157,10 @@ _KEYWORD_LINE_TERMS = ("关键词", "關鍵詞", "关键字", "關鍵字")
 
 @lru_cache(maxsize=1)
 def sure_seo_terms() -> tuple[str, ...]:
-    """The terms of the seo list that make a paragraph spam on their own (`Model.forced_terms`):
-    all but the names of keyword lines (ending in 关键词). On cc100 train and dev every paragraph holding one is
-    gold spam (scripts/eval_lexicon.py, seo row: 17 of 17); none in ../shared/data/dev."""
+    """The terms of the seo list that are strong evidence of spam on their own (`Model.forced_terms`,
+    `segmenter.seo_evidence`): all but the names of keyword lines (ending in 关键词). On cc100
+    train and dev every paragraph holding one is gold spam (scripts/eval_lexicon.py, seo row:
+    17 of 17); none in ../shared/data/dev."""
     return tuple(t for t in lexicon_list("seo") if not t.endswith(_KEYWORD_LINE_TERMS))
 
 

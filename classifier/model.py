@@ -26,9 +26,8 @@ FORMAT = "webspam-model"
 FORMAT_VERSION = 1
 LABELS = ("article", "navigation", "ad", "spam")
 ARTICLE, NAVIGATION, AD, SPAM = range(4)
-# added to the spam score of a paragraph holding one of the model's brands (`Model.brands`) or a
-# term of the seo list (`Model.forced_terms`): it ends up spam whatever else it holds (LABELING.md
-# rule 1, spam wins)
+# added to the spam score of a paragraph holding one of the model's brands (`Model.brands`): it
+# ends up spam whatever else it holds (LABELING.md rule 1, spam wins)
 BRAND_LOGIT = 30.0
 # added for a term of the hand-written seo list: more than the model's margin against spam on
 # every cc100 paragraph holding one (at most 1.2 logits), less than that of an article about

@@ -843,8 +843,8 @@ KEYWORD_LIST_MAX_ITEM = 24    # each item at most this long (a keyword, not a he
 KEYWORD_LIST_MAX_ODD = 0.25   # at most this share of them with digits or sentence punctuation,
 KEYWORD_LIST_MAX_CHARS = 400  # in a line at most this long
 OPERATOR_SHORT_LINE = 80      # `operator_lines`: a line this short naming an operator is a name position
-_COMMERCE_RE = re.compile(r"厂家|廠家|价格|價格|批发|批發|多少钱|多少錢|哪家|公司|报价|報價|型号|型號|供应|供應|生产|生產|销售|銷售"
-                          r"|加工|定制|維修|维修|电话|電話|厂|廠")
+_COMMERCE_RE = re.compile(r"厂|廠|价格|價格|批发|批發|多少钱|多少錢|哪家|公司|报价|報價|型号|型號|供应|供應|生产|生產|销售|銷售"
+                          r"|加工|定制|維修|维修|电话|電話")  # 厂 covers 厂家
 _SENTENCE_OR_DIGIT_RE = re.compile(r"[0-9０-９。！？，；!?]")
 STUFFING_SEPARATORS = "_|｜│¦"
 _STUFFING_SEP_RE = re.compile(f"[{STUFFING_SEPARATORS}]+")
@@ -1051,9 +1051,7 @@ class PageState:
     thread: bool = False
     site: str | None = None
     facts: dict = None
-    codes: np.ndarray | None = None     # the page's code points and its paragraphs' bounds in them
-    starts: np.ndarray | None = None
-    ends: np.ndarray | None = None
+    codes: np.ndarray | None = None     # the page's code points (`texts.starts`, `texts.ends` index them)
     counts: dict | None = None          # `char_counts`, once computed
 
     def __post_init__(self):
@@ -1112,15 +1110,16 @@ def char_counts(s: PageState, chars: str) -> np.ndarray | None:
     """Each paragraph's count of the characters `chars` (one of COUNTED), from the page's code
     points: every set of COUNTED counted in one table lookup over the page, the first time
     one is asked for (None when the state has no code points)."""
-    if s.codes is None or s.starts is None:
+    if s.codes is None:
         return None
     if s.counts is None:
         classes = _counted_table().take(s.codes, mode="clip")
+        starts, ends = np.asarray(s.texts.starts), np.asarray(s.texts.ends)
         s.counts = {}
         for k, name in enumerate(COUNTED):
             run = np.zeros(len(classes) + 1, dtype=np.int64)
             np.cumsum(classes == k + 1, out=run[1:])
-            s.counts[name] = run[s.ends] - run[s.starts]
+            s.counts[name] = run[ends] - run[starts]
     return s.counts[chars]
 
 

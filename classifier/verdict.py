@@ -31,12 +31,8 @@ from .model import AD, ARTICLE, NAVIGATION, SPAM
 
 KINDS = ("gambling", "lottery", "adult", "seo")   # a page's spam kind
 PROMO = ("gambling", "lottery", "adult")          # kinds that promote an operator: paragraph kind promo
-# lexicon kind -> page kind (the lexicon's spam lists, or the older matcher categories)
-_LEXICON_KIND = {"betting": "gambling", "gambling": "gambling", "lottery": "lottery", "adult": "adult"}
-# A few Mark Six tip-site terms, so that lottery sites are told from betting sites when the
-# lexicon has no lottery list of its own (common jargon, not copied text).
-_LOTTERY_TERMS = ("六合彩", "特码", "特碼", "平特一肖", "三肖中特", "六肖中特", "一肖中特", "心水资料", "码报", "碼報",
-                  "澳门彩", "澳門彩", "欲钱买", "三中三", "二中二")
+# the lexicon's promo lists -> page kind (its seo list is left to the model and the forced terms)
+_LEXICON_KIND = {"betting": "gambling", "lottery": "lottery", "adult": "adult"}
 
 SITE_NAMES = {"gambling": "gambling site", "lottery": "lottery-tips site", "adult": "porn site", "seo": "seo doorway"}
 REASON_TERMS = 3
@@ -88,29 +84,16 @@ def base_kind(kind: str) -> str:
 
 @lru_cache(maxsize=1)
 def kind_terms() -> _Kinds:
-    """The spam lexicon's terms by page kind: `lexicon.SPAM_KINDS` lists when the lexicon has
-    them (betting -> gambling, lottery, adult; its seo list is left to the model) and its
-    ambiguous ``*_context`` lists as kinds of their own (``gambling_context``: they tell a spam
-    paragraph's kind, nothing more); else the gambling and adult categories of the built-in
-    keywords, plus `_LOTTERY_TERMS`."""
+    """The spam lexicon's terms by page kind: its betting (gambling), lottery and adult lists,
+    and its ambiguous ``*_context`` lists as kinds of their own (``gambling_context``: they tell
+    a spam paragraph's kind, nothing more). A term listed under two kinds counts for the first."""
     from . import lexicon
     terms: dict[str, list[str]] = {k: [] for k in PROMO}
-    try:
-        for name in getattr(lexicon, "SPAM_KINDS", ()):
-            if name in _LEXICON_KIND:
-                terms[_LEXICON_KIND[name]] += list(lexicon.lexicon_list(name))
-        for name in getattr(lexicon, "LEXICON_CATEGORY", {}):
-            if name.endswith(CONTEXT) and base_kind(name) in PROMO:
-                terms[name] = list(lexicon.lexicon_list(name))
-    except (OSError, AttributeError):  # the lists are being rewritten: fall back to the categories
-        terms = {k: [] for k in PROMO}
-    if not any(terms.values()):
-        for word, cat in lexicon.builtin_keywords():
-            if cat in ("gambling", "adult"):
-                terms[cat].append(word)
-    if not terms["lottery"]:
-        terms["lottery"] = list(_LOTTERY_TERMS)
-    # a term listed under two kinds counts for the first (gambling, lottery, adult, then context)
+    for name, kind in _LEXICON_KIND.items():
+        terms[kind] += lexicon.lexicon_list(name)
+    for name in lexicon.LEXICON_CATEGORY:
+        if name.endswith(CONTEXT) and base_kind(name) in PROMO:
+            terms[name] = list(lexicon.lexicon_list(name))
     seen: set[str] = set()
     for kind in list(terms):
         terms[kind] = [t for t in terms[kind] if not (t in seen or seen.add(t))]
