@@ -218,7 +218,8 @@ class Model:
         return self.forced_logits(text, starts, ends, codes)[0]
 
     def brand_paragraphs(self, texts: list[str]) -> list[int]:
-        """Indexes of the given paragraph texts holding one of the model's brands."""
+        """Indexes of the given paragraph texts holding one of the `forced_terms` (a brand or a
+        term of the seo list)."""
         return self.brand_hits(*page_of(texts)).tolist()
 
     # ------------------------------------------------------------------ files

@@ -285,7 +285,7 @@ def _held_out_run(train_pages, held, opts: TrainOptions, user_keywords, words=No
     model = _mine_and_fit(train_pages, opts, user_keywords, words)
     page_scores = [model.score_texts(p.texts) for p in held]  # scored once: calibration and figures
     gold = [lab for p in held for lab in p.labels]
-    # calibrated on the paragraphs without a brand: a brand's score is set, not learned
+    # calibrated on the paragraphs without a forced term: their score is pushed, not learned
     free = np.ones(len(gold), dtype=bool)
     first = np.cumsum([0] + [len(p.texts) for p in held[:-1]])
     for p, a in zip(held, first.tolist()):
