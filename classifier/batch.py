@@ -303,10 +303,12 @@ class _Progress:
 
 
 def run(paths: list[str], opts: Options, out, on_reject: Callable[[Reject], None],
-        progress: bool = False) -> Summary:
+        progress: bool = False, stop: Callable[[], bool] | None = None) -> Summary:
     """Clean every record of the input files `paths` (`records.expand_inputs`'s, "-" for standard
-    input) into `out` (a binary stream), see the module docstring.
-    Raises Interrupted on Ctrl-C (what was written is whole lines) and lets BrokenPipeError through."""
+    input) into `out` (a binary stream, flushed after each chunk), see the module docstring.
+    `stop`: asked after each chunk is written and counted; True stops the run there (Ctrl-C,
+    see `main`). Raises Interrupted on Ctrl-C (what was written is whole lines, the summary
+    counts them) and lets BrokenPipeError through."""
     summary = Summary()
 
     def counted(rej: Reject) -> None:
@@ -324,6 +326,7 @@ def run(paths: list[str], opts: Options, out, on_reject: Callable[[Reject], None
         data, (written, dropped, kept, spam), rejects = result
         if data:
             out.write(data)
+            out.flush()
         summary.written += written
         summary.dropped += dropped
         summary.kept_chars += kept
@@ -332,6 +335,8 @@ def run(paths: list[str], opts: Options, out, on_reject: Callable[[Reject], None
             counted(Reject(*r))
         summary.last = last
         bar.update()
+        if stop is not None and stop():
+            raise KeyboardInterrupt
 
     jobs = opts.jobs or default_jobs()
     chunks = _chunks(records(), summary, counted, opts)
@@ -474,37 +479,17 @@ def _html_text(text: str) -> str:
 
 
 class _Guard:
-    """Ctrl-C waits while a chunk's lines are being written, so the output holds whole lines."""
+    """Ctrl-C in a batch run only sets `pending`; the run stops at the next chunk boundary
+    (`run`'s `stop`), after that chunk's lines are written and counted. A KeyboardInterrupt
+    raised by the handler wherever the main thread stood could land inside a future's lock
+    (taken, not yet released): the executor's shutdown then waited on it forever, and the
+    summary could miss the lines just written."""
 
     def __init__(self):
-        self.writing = self.pending = False
+        self.pending = False
 
     def handler(self, signum, frame):
-        if self.writing:
-            self.pending = True
-        else:
-            raise KeyboardInterrupt
-
-    def write(self, out, data: bytes) -> None:
-        self.writing = True
-        try:
-            out.write(data)
-            out.flush()
-        finally:
-            self.writing = False
-        if self.pending:
-            raise KeyboardInterrupt
-
-
-class _GuardedOut:
-    def __init__(self, out, guard: _Guard):
-        self.out, self.guard = out, guard
-
-    def write(self, data: bytes) -> None:
-        self.guard.write(self.out, data)
-
-    def flush(self) -> None:
-        self.out.flush()
+        self.pending = True
 
 
 def main(files: list[str], opts: Options, out: Optional[str], rejects: Optional[str]) -> int:
@@ -536,7 +521,7 @@ def main(files: list[str], opts: Options, out: Optional[str], rejects: Optional[
     previous = signal.signal(signal.SIGINT, guard.handler)
     sink = open(out, "wb") if out is not None else sys.stdout.buffer
     try:
-        summary = run(paths, opts, _GuardedOut(sink, guard), on_reject, progress=err.isatty())
+        summary = run(paths, opts, sink, on_reject, progress=err.isatty(), stop=lambda: guard.pending)
     except Interrupted as exc:
         s: Summary = exc.args[0]
         where = f"{s.last[0]} {s.last[1]}".strip() if s.last[0] else "the start"
