@@ -757,6 +757,49 @@ def enclosed_prose(text_of: Callable[[int], str], labels: np.ndarray) -> list[in
     return out
 
 
+# The page's title (LABELING, cc100 README: "a title line goes by what most of its characters
+# are"). Common Crawl's text, and the batch path's HTML conversion, open with the `<title>`,
+# "headline - site name"; the page's own headline (its h1) repeats the title's opening words as a
+# line of its own. That line is the headline (article), and so is the title when the headline is
+# most of it. The headline must be long enough not to be a menu item or a site name.
+TITLE_HEADLINE_MIN = 10      # a headline's weight: its non-blank characters, 2.5 a word in Latin script
+TITLE_HEADLINE_WINDOW = 200  # paragraphs after the title searched for its headline
+TITLE_HEADLINE_SHARE = 0.5   # the title is article when its headline is this much of it
+_TITLE_STRIP = " \t\ufeff\u3000\xa0"
+_BREADCRUMB_RE = re.compile(r"[>»›]")
+
+
+def _title_weight(text: str) -> float:
+    if text.isascii():
+        return 2.5 * len(text.split())
+    return len(text) - sum(map(str.isspace, text))
+
+
+def title_headline(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+    """Navigation paragraphs that are the page's headline: a later paragraph that the first
+    one (the title) opens with, of TITLE_HEADLINE_MIN weight at least and not a breadcrumb;
+    and the title itself when that headline is TITLE_HEADLINE_SHARE of it. Relabeled article
+    in place; spam and ads stay."""
+    if len(labels) < 2:
+        return []
+    title = text_of(0).strip(_TITLE_STRIP)
+    if len(title) < TITLE_HEADLINE_MIN // 2 or _BREADCRUMB_RE.search(title):
+        return []
+    window = sizes[1:TITLE_HEADLINE_WINDOW]
+    heads = []
+    for k in ((window <= sizes[0]) & (window >= TITLE_HEADLINE_MIN // 2)).nonzero()[0].tolist():
+        line = text_of(k + 1).strip(_TITLE_STRIP)
+        if line and title.startswith(line) and _title_weight(line) >= TITLE_HEADLINE_MIN:
+            heads.append(k + 1)
+    if not heads:
+        return []
+    if _title_weight(text_of(heads[0]).strip(_TITLE_STRIP)) >= TITLE_HEADLINE_SHARE * _title_weight(title):
+        heads.insert(0, 0)
+    out = [i for i in heads if labels[i] == NAVIGATION]
+    labels[out] = ARTICLE
+    return out
+
+
 RESCUE_FLOOR = 0.03    # article probability a paragraph must beat to count for the rescued run
 RESCUE_MIN_GAIN = 0.5  # ... and the run's summed excess over that floor, so bare chrome stays empty
 
@@ -1172,6 +1215,8 @@ PAGE_RULES: tuple[PageRule, ...] = (
              ("segmenter: a sentence between article paragraphs",)),
     PageRule("original_title", lambda s: (original_titles(s.text_of, s.labels, s.sizes),),
              ("segmenter: an original-title line, page metadata",)),
+    PageRule("title_headline", lambda s: (title_headline(s.text_of, s.labels, s.sizes),),
+             ("segmenter: the page's headline, which its title opens with",)),
     PageRule("contact_lines", lambda s: (contact_lines(s.texts, s.labels, s.sizes, char_counts(s, "0123456789")),),
              ("segmenter: a company's contact line, an ad (rule 13)",)),
     PageRule("official_lottery_menu", lambda s: (official_lottery_menus(s.text_of, s.labels, s.sizes),),

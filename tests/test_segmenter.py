@@ -489,3 +489,29 @@ def test_a_companys_contact_line_is_an_ad(head, line, expected, with_digits):
     digits = np.array([sum(c.isascii() and c.isdigit() for c in t) for t in lines]) if with_digits else None
     contact_lines(texts, labels, np.array([len(t) for t in lines]), digits)
     assert labels[2] == expected
+
+
+def test_title_headline_marks_the_headline_and_a_title_made_mostly_of_it():
+    import numpy as np
+
+    from classifier.segmenter import ARTICLE, NAVIGATION, SPAM, title_headline
+
+    def run(lines, labels=None):
+        labels = np.full(len(lines), NAVIGATION) if labels is None else np.array(labels)
+        sizes = np.array([len(t) for t in lines])
+        return title_headline(lines.__getitem__, labels, sizes), labels
+
+    headline = "城西区启动老旧小区加装电梯试点工作"
+    assert run([headline + "_城西新闻网", "首页", headline, "正文"])[0] == [0, 2]
+    # the headline is a small share of a title of a long site path: only the headline
+    path = "家用泡菜坛子的选购与开坛方法 - 厨房用品 - 生活百科 - 青柠居家网 - 居家生活从这里开始"
+    assert run([path, "家用泡菜坛子的选购与开坛方法", "正文"])[0] == [1]
+    # a menu item, a site name or a breadcrumb is no headline
+    assert run(["产品中心 - 鸿达阀门制造有限公司", "产品中心", "正文"])[0] == []
+    assert run(["首页 > 新闻中心 > 城西区启动老旧小区加装电梯", "首页 > 新闻中心 > 城西区启动老旧小区加装电梯"])[0] == []
+    # Latin script counts words: two words are a menu item, a sentence is a headline
+    assert run(["Weekly Devotionals - Lighthouse", "Weekly Devotionals"])[0] == []
+    assert run(["Jetstar Asia opens a pilot cadet school - Aviation Daily", "Jetstar Asia opens a pilot cadet school"])[0] == [0, 1]
+    # spam stays spam
+    out, labels = run([headline + "_xx体育", headline], [SPAM, NAVIGATION])
+    assert out == [1] and labels.tolist() == [SPAM, ARTICLE]
