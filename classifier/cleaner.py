@@ -679,7 +679,8 @@ class Cleaner:
                           marked_candidates(p.codes, p.starts, p.ends), hits, p.flagged, self.options.rescue_empty,
                           codes=p.codes)
         run_page_rules(state, notes)
-        stats, terms = stats_of(texts, labels, probs, sizes, hits() if (labels == SPAM).any() else [], state.site)
+        stats, terms = stats_of(texts, labels, probs, sizes, hits() if (labels == SPAM).any() else [], state.site,
+                                state.sure_seo)
         kinds: dict[int, str] = {}
         promo = "\n".join(texts[i] for i in terms)  # the spam paragraphs with promo terms
         for i in (labels == SPAM).nonzero()[0].tolist():

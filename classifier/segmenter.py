@@ -955,6 +955,44 @@ def keyword_lists(texts, labels: np.ndarray, sizes: np.ndarray, separators: np.n
     return out
 
 
+# Rule 10, keyword-variant lists: one search phrase written out with the words people type
+# after it ("X价格", "X多少钱", "X厂家", "X哪家好"), as the items of a title or of several lines.
+# Only search-intent words: "X图片", "X公司" or "X参数" are a product page's own headings.
+_SEARCH_MODIFIERS = ("价格|價格|价钱|價錢|(?:一般)?多少钱|(?:一般)?多少錢|(?:生产)?厂家|(?:生產)?廠家|哪家好|哪个好|哪個好"
+                     "|哪里有|哪裡有|哪里买|哪裡買|怎么样|怎麼樣|报价|報價|批发|批發|排名|十大品牌|供应商|供應商|直销|直銷"
+                     "|求购|求購")
+_ITEM_SEPARATORS = "_|｜,，、\\-—– \t\u3000"
+_MODIFIER_END_RE = re.compile(rf"(?:{_SEARCH_MODIFIERS})(?=[{_ITEM_SEPARATORS}\r\n]|$)")
+_VARIANT_RE = re.compile(rf"(.{{3,20}}?)({_SEARCH_MODIFIERS})")
+_ITEM_SPLIT_RE = re.compile(rf"[{_ITEM_SEPARATORS}]+")
+VARIANT_MIN_MODIFIERS = 3  # a phrase with this many different search words is a keyword-variant list
+VARIANT_MAX_CHARS = 80     # a longer paragraph is prose, not a title or list line
+
+
+def keyword_variants(texts, labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+    """Paragraphs of at most VARIANT_MAX_CHARS holding an item "phrase + search word"
+    (`_SEARCH_MODIFIERS`) whose phrase the page writes with VARIANT_MIN_MODIFIERS different
+    search words or more, across its paragraphs: the keyword-variant lists of LABELING rule 10.
+    Labeled spam in place. One scan of the page finds the paragraphs ending an item in a
+    search word; only pages with enough of them are read further. `texts`: the cleaner's
+    `_Texts` (``text``, ``starts``)."""
+    ends = [m.start() for m in _MODIFIER_END_RE.finditer(texts.text)]
+    if len(ends) < VARIANT_MIN_MODIFIERS:
+        return []
+    holding = np.unique(np.searchsorted(texts.starts, ends, side="right") - 1)
+    modifiers: dict[str, set[str]] = {}
+    lines: dict[str, set[int]] = {}
+    for i in holding[sizes[holding] <= VARIANT_MAX_CHARS].tolist():
+        for item in _ITEM_SPLIT_RE.split(texts[i]):
+            if m := _VARIANT_RE.fullmatch(item):
+                modifiers.setdefault(m[1], set()).add(m[2])
+                lines.setdefault(m[1], set()).add(i)
+    out = sorted({i for stem, found in modifiers.items() if len(found) >= VARIANT_MIN_MODIFIERS
+                  for i in lines[stem] if labels[i] != SPAM})
+    labels[out] = SPAM
+    return out
+
+
 def operator_lines(texts, labels: np.ndarray, sizes: np.ndarray) -> tuple[list[int], list[str]]:
     """Paragraphs naming a betting operator by its name's shape (`lexicon.operator_names`:
     "koko体育"), labeled spam in place, and the names. A name counts when some paragraph holding
@@ -1096,9 +1134,11 @@ class PageState:
     facts: dict = None
     codes: np.ndarray | None = None     # the page's code points (`texts.starts`, `texts.ends` index them)
     counts: dict | None = None          # `char_counts`, once computed
+    sure_seo: set = None                # spam paragraphs a rule found sure seo evidence for (the verdict counts them)
 
     def __post_init__(self):
         self.facts = {} if self.facts is None else self.facts
+        self.sure_seo = set() if self.sure_seo is None else self.sure_seo
 
 
 class PageRule(NamedTuple):
@@ -1166,6 +1206,14 @@ def char_counts(s: PageState, chars: str) -> np.ndarray | None:
     return s.counts[chars]
 
 
+def _keyword_variants(s: PageState):
+    out = keyword_variants(s.texts, s.labels, s.sizes)
+    if out:
+        s.facts["phrase"] = s.texts[out[0]].strip()[:20]
+        s.sure_seo.update(out)
+    return (out,)
+
+
 def _operator_names(s: PageState):
     out, names = operator_lines(s.texts, s.labels, s.sizes)
     if names:
@@ -1174,7 +1222,17 @@ def _operator_names(s: PageState):
 
 
 def _spam_brands(s: PageState):
-    return (propagate_spam(s.texts, s.labels, s.marks.lengths) if (s.labels == SPAM).any() else [],)
+    if not (s.labels == SPAM).any():
+        return ([],)
+    if not s.sure_seo:
+        return (propagate_spam(s.texts, s.labels, s.marks.lengths),)
+    # a keyword-variant list's phrase is the page's keyword, not a brand: the product it names
+    # stays what it is elsewhere on the page
+    view = s.labels.copy()
+    view[list(s.sure_seo)] = NAVIGATION
+    out = [i for i in propagate_spam(s.texts, view, s.marks.lengths) if i not in s.sure_seo]
+    s.labels[out] = SPAM
+    return (out,)
 
 
 def _spam_terms(s: PageState):
@@ -1223,6 +1281,8 @@ PAGE_RULES: tuple[PageRule, ...] = (
              ("segmenter: a menu of the state lotteries' games, the portal's own channel (rule 3)",)),
     PageRule("keyword_lists", lambda s: (keyword_lists(s.texts, s.labels, s.sizes, char_counts(s, STUFFING_SEPARATORS)),),
              ("segmenter: a keyword list glued with '_' or '|' (rules 9-10)",)),
+    PageRule("keyword_variants", _keyword_variants,
+             ("segmenter: one search phrase with several search words ({phrase}…), a keyword-variant list (rule 10)",)),
     PageRule("operator_names", _operator_names, ("segmenter: names a betting operator ({operators})",)),
     PageRule("spam_brands", _spam_brands, ("segmenter: carries a brand found in spam paragraphs of the page",)),
     PageRule("spam_terms", _spam_terms, ("segmenter: holds a promo term of a spam paragraph of the page",)),
