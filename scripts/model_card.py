@@ -125,7 +125,8 @@ def main() -> None:
                   "The held-out and cross-validation figures are the paragraph classifier's after the HMM; the seed "
                   "and dev figures also include the segmenter's page rules (numbered lists, related-list headings, "
                   "marked teasers, thread posts, trailing blocks, code blocks, enclosed sentences, original titles, "
-                  "contact lines, a portal's lottery menu, keyword lists, operator names, spam brands and terms, "
+                  "the page's headline, contact lines, a portal's lottery menu, keyword lists, keyword-variant lists, "
+                  "spun-novel doorways, operator names, spam brands and terms, "
                   "whole spam sites; "
                   "see README).", ""]
         rescue = eval_rescue.measure()
