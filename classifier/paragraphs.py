@@ -89,15 +89,17 @@ def _adjacent(text: str, end: int, start: int) -> bool:
     return len(_BREAK_RE.findall(text, end, start)) <= 1
 
 
-def _wrap_end(starts: list[int], ends: list[int], i: int, text: str) -> int:
-    """Index of the last line of the hard-wrapped paragraph starting at line `i` (or `i`);
-    ``text[starts[k]:ends[k]]`` is line k."""
+def _wrap_end(starts: list[int], ends: list[int], i: int, text: str) -> tuple[int, int]:
+    """Index of the last line of the hard-wrapped paragraph starting at line `i` (or `i`),
+    and the index of the first line after the run of lines as wide as line `i` (where the
+    search for the next paragraph may go on: a later line of a run that is no paragraph starts
+    none either). ``text[starts[k]:ends[k]]`` is line k."""
     line = text[starts[i]:ends[i]].rstrip()
     if len(line) < WRAP_MIN_WIDTH // 2 or _BULLET_RE.match(line) or line.endswith(_SENTENCE_END):
-        return i
+        return i, i + 1
     width = _width(line)
     if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH:
-        return i
+        return i, i + 1
     full, prose, k = 1, bool(_PROSE_RE.search(line)), i + 1
     while k < len(starts) and _adjacent(text, ends[k - 1], starts[k]):
         nxt = text[starts[k]:ends[k]]
@@ -112,7 +114,7 @@ def _wrap_end(starts: list[int], ends: list[int], i: int, text: str) -> int:
         if w < width:  # a shorter line ends the paragraph
             k += 1
         break
-    return k - 1 if full >= WRAP_MIN_LINES and prose else i
+    return (k - 1 if full >= WRAP_MIN_LINES and prose else i), i + full
 
 
 def _lines(text: str, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -187,11 +189,13 @@ def _join_wrapped(text: str, starts: np.ndarray, ends: np.ndarray, candidates: n
     for i in candidates.tolist():
         if i < after:
             continue
-        j = _wrap_end(line_starts, line_ends, i, text)
+        j, run = _wrap_end(line_starts, line_ends, i, text)
         if j > i:
             keep[i + 1:j + 1] = False
             ends[i] = line_ends[j]
-        after = j + 1
+        # a run of equal lines that is no paragraph (a list, a table): trying each of its lines
+        # again cost quadratic time (5,000 equal headlines, 100 s)
+        after = max(j + 1, run)
     return starts[keep], ends[keep]
 
 

@@ -39,6 +39,7 @@ def main() -> None:
         f"{args.mb} MB, no newline": unit * (args.mb * 1_000_000 // len(unit)),
         "1 MB paragraph": b"title\n" + unit * (1_000_000 // len(unit)) + b"\nend\n",
         "2,000,000 tiny lines": "甲\n".encode("utf-8") * 2_000_000,
+        "100,000 equal headlines": "某某城市启动老旧小区加装电梯试点工作 记者走访了三个社区\n".encode("utf-8") * 100_000,
     }
     with tempfile.TemporaryDirectory() as d:
         for name, data in cases.items():

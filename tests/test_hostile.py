@@ -69,6 +69,20 @@ def test_millions_of_tiny_lines(cleaner):
     assert page.paragraphs[-1].reason  # explanations work on a page of many batches
 
 
+def test_equal_lines_of_wrap_width_take_linear_work(cleaner, monkeypatch):
+    """100,000 copies of one headline as wide as a hard-wrapped line: each line is tried as the
+    start of a wrapped paragraph once, not once per line after it (quadratic: 100 s for 5,000)."""
+    from classifier import paragraphs
+
+    widths = []
+    real = paragraphs._width
+    monkeypatch.setattr(paragraphs, "_width", lambda line: widths.append(1) or real(line))
+    line = "某某城市启动老旧小区加装电梯试点工作 记者走访了三个社区"
+    page = cleaner.clean("\n".join([line] * 5_000))
+    assert len(page.paragraphs) == 5_000
+    assert len(widths) <= 3 * 5_000
+
+
 def test_directory_and_missing_path(tmp_path):
     assert one_line_error(*run("clean", tmp_path)[::2])
     assert one_line_error(*run("clean", tmp_path / "nope.txt")[::2])
