@@ -116,9 +116,14 @@ def page_terms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarra
     out = _lexicon_terms(text, codes, starts, ends, idx)
     paras = [(i, text[a:z]) for i, a, z in zip(idx.tolist(), starts[idx].tolist(), ends[idx].tolist())]
     names = list(dict.fromkeys(n for _, t in paras for n in operator_names(t)))  # a name found once counts everywhere
-    if names:
+    if names:  # one automaton of the names (a test of each name in each paragraph was quadratic)
+        import ahocorasick_rs
         listed = {(i, t) for i, _, t in out}
-        out.extend((i, "gambling", n) for i, t in paras for n in names if n in t and (i, n) not in listed)
+        rank = {n: k for k, n in enumerate(names)}
+        find = ahocorasick_rs.AhoCorasick(names).find_matches_as_strings
+        for i, t in paras:
+            held = set(find(t, overlapping=True))
+            out.extend((i, "gambling", n) for n in sorted(held, key=rank.__getitem__) if (i, n) not in listed)
     return out
 
 

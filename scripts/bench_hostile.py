@@ -4,7 +4,12 @@ Run: python scripts/bench_hostile.py [--mb 50]
 Each input is written to a temporary file and cleaned by the real command in a fresh
 process; the peak RSS of that process (resource.getrusage of children) and its wall time are
 printed. Inputs: one line of MB megabytes with no newline, a 1 MB paragraph, two million
-tiny lines.
+tiny lines, 100,000 equal headlines.
+
+`--shapes` instead times `Cleaner.clean` in this process on pages of one shape repeated (the
+same brand, distinct operator names, keyword lists, thread posts, ...), at N and 4N lines:
+the ratio of the two rates is near 1 when the work grows linearly, well below 1 when it grows
+faster (each page rule has run quadratic on some shape once).
 """
 from __future__ import annotations
 
@@ -30,10 +35,47 @@ def run(path: Path) -> tuple[float, float, int]:
     return took, peak_kb / 1024, proc.returncode
 
 
+def shape_pages(n: int) -> dict[str, list[str]]:
+    """Pages of n lines, each of one shape a page rule reads."""
+    return {
+        "equal prose lines": ["这是一段很长的正文内容，用来测试硬换行的段落是否会被正确地合并起来，不会出现问题"] * n,
+        "one brand": ["某某体育"] * n,
+        "distinct spam terms": [f"澳门金沙{i}号 百家乐 真人视讯" for i in range(n)],
+        "contact lines": [f"电话：0755-{1000000 + i}" for i in range(n)],
+        "thread posts": [t for i in range(n // 2) for t in (f"用户{i} 发表于 2023-01-0{i % 9 + 1} 12:00", "我觉得这个问题应该这样理解？")],
+        "code lines": ["    x = foo(bar) + 1;"] * n,
+        "numbered lines": [f"{i}. 第{i}条规定的内容说明" for i in range(n)],
+        "distinct operator names": [f"abc{i}体育 网页版登录" for i in range(n)],
+        "keyword lists": ["液压接头_不锈钢接头_气动接头_卡套接头_接头厂家"] * n,
+        "keyword variants": [f"产品{i}价格_产品{i}多少钱_产品{i}厂家" for i in range(n)],
+        "novel doorway titles": [f"精彩小说 书{i}- 第{i}章：开始！ 水落石出 春华秋实 推荐-p2" for i in range(n)],
+        "title echoes": ["某某城市启动老旧小区加装电梯试点工作_新闻网"] + [f"某某城市启动老旧小区加装电梯试点{i}" for i in range(n)],
+    }
+
+
+def shapes(n: int) -> None:
+    sys.path.insert(0, str(ROOT))
+    from classifier import Cleaner
+    cleaner = Cleaner.load()
+    small, large = shape_pages(n), shape_pages(4 * n)
+    for name in small:
+        rates = []
+        for lines in (small[name], large[name]):
+            t0 = time.process_time()
+            cleaner.clean("\n".join(lines))
+            rates.append(len(lines) / (time.process_time() - t0))
+        print(f"{name:24s} {rates[0] / 1000:6.1f}k lines/s at {n:,}, {rates[1] / 1000:6.1f}k at {4 * n:,}: "
+              f"ratio {rates[1] / rates[0]:.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=int, default=50)
+    ap.add_argument("--shapes", type=int, metavar="N", help="time page shapes at N and 4N lines instead")
     args = ap.parse_args()
+    if args.shapes:
+        shapes(args.shapes)
+        return
     unit = SENTENCE.encode("utf-8")
     cases = {
         f"{args.mb} MB, no newline": unit * (args.mb * 1_000_000 // len(unit)),

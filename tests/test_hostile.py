@@ -122,3 +122,11 @@ def test_large_pages_are_cut_into_bounded_exact_parts(text):
         assert hi - lo <= PART_CHARS and text.count("\n", lo, hi) <= PART_LINES
     if "\n" in text:
         assert all(text[hi - 1] == "\n" for _, hi in parts[:-1])
+
+
+def test_thousands_of_distinct_operator_names(cleaner):
+    """Every line names another operator: each is found (one automaton of the names, where a
+    search per name in each paragraph was quadratic)."""
+    page = cleaner.clean("\n".join(f"abc{i}体育 网页版登录" for i in range(2_000)))
+    assert all(p.label == "spam" and p.kind == "promo" for p in page.paragraphs)
+    assert page.verdict.kind == "gambling"
