@@ -958,15 +958,24 @@ def keyword_lists(texts, labels: np.ndarray, sizes: np.ndarray, separators: np.n
 # Rule 10, keyword-variant lists: one search phrase written out with the words people type
 # after it ("X价格", "X多少钱", "X厂家", "X哪家好"), as the items of a title or of several lines.
 # Only search-intent words: "X图片", "X公司" or "X参数" are a product page's own headings.
-_SEARCH_MODIFIERS = ("价格|價格|价钱|價錢|(?:一般)?多少钱|(?:一般)?多少錢|(?:生产)?厂家|(?:生產)?廠家|哪家好|哪个好|哪個好"
-                     "|哪里有|哪裡有|哪里买|哪裡買|怎么样|怎麼樣|报价|報價|批发|批發|排名|十大品牌|供应商|供應商|直销|直銷"
-                     "|求购|求購")
-_ITEM_SEPARATORS = "_|｜,，、\\-—– \t\u3000"
-_MODIFIER_END_RE = re.compile(rf"(?:{_SEARCH_MODIFIERS})(?=[{_ITEM_SEPARATORS}\r\n]|$)")
-_VARIANT_RE = re.compile(rf"(.{{3,20}}?)({_SEARCH_MODIFIERS})")
-_ITEM_SPLIT_RE = re.compile(rf"[{_ITEM_SEPARATORS}]+")
+_SEARCH_MODIFIERS = ("价格", "價格", "价钱", "價錢", "多少钱", "多少錢", "一般多少钱", "一般多少錢", "厂家", "廠家", "生产厂家",
+                     "生產廠家", "哪家好", "哪个好", "哪個好", "哪里有", "哪裡有", "哪里买", "哪裡買", "怎么样", "怎麼樣", "报价",
+                     "報價", "批发", "批發", "排名", "十大品牌", "供应商", "供應商", "直销", "直銷", "求购", "求購")
+_ITEM_SEPARATORS = "_|｜,，、-—– \t\u3000"
+_ITEM_ENDS = frozenset(_ITEM_SEPARATORS + "\r\n")
+_VARIANT_RE = re.compile(rf"(.{{3,20}}?)({'|'.join(sorted(_SEARCH_MODIFIERS, key=len, reverse=True))})")
+_ITEM_SPLIT_RE = re.compile(f"[{re.escape(_ITEM_SEPARATORS)}]+")
 VARIANT_MIN_MODIFIERS = 3  # a phrase with this many different search words is a keyword-variant list
 VARIANT_MAX_CHARS = 80     # a longer paragraph is prose, not a title or list line
+
+
+@lru_cache(maxsize=1)
+def _modifier_automaton():
+    """The search words, one DFA pass over the page (the same as a regex with a look-ahead for
+    the item's end, which ran at 16 MB/s and cost 40% of `clean`)."""
+    import ahocorasick_rs
+    return ahocorasick_rs.AhoCorasick(_SEARCH_MODIFIERS, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST,
+                                      implementation=ahocorasick_rs.Implementation.DFA)
 
 
 def keyword_variants(texts, labels: np.ndarray, sizes: np.ndarray) -> list[int]:
@@ -976,7 +985,8 @@ def keyword_variants(texts, labels: np.ndarray, sizes: np.ndarray) -> list[int]:
     Labeled spam in place. One scan of the page finds the paragraphs ending an item in a
     search word; only pages with enough of them are read further. `texts`: the cleaner's
     `_Texts` (``text``, ``starts``)."""
-    ends = [m.start() for m in _MODIFIER_END_RE.finditer(texts.text)]
+    text = texts.text
+    ends = [a for _, a, z in _modifier_automaton().find_matches_as_indexes(text) if z == len(text) or text[z] in _ITEM_ENDS]
     if len(ends) < VARIANT_MIN_MODIFIERS:
         return []
     holding = np.unique(np.searchsorted(texts.starts, ends, side="right") - 1)
