@@ -972,7 +972,7 @@ VARIANT_MAX_CHARS = 80     # a longer paragraph is prose, not a title or list li
 @lru_cache(maxsize=1)
 def _modifier_automaton():
     """The search words, one DFA pass over the page (the same as a regex with a look-ahead for
-    the item's end, which ran at 16 MB/s and cost 40% of `clean`)."""
+    the item's end, which ran at 16 MB/s: a third of `clean`'s time)."""
     import ahocorasick_rs
     return ahocorasick_rs.AhoCorasick(_SEARCH_MODIFIERS, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST,
                                       implementation=ahocorasick_rs.Implementation.DFA)
@@ -1270,8 +1270,8 @@ def _spam_brands(s: PageState):
         return ([],)
     if not s.sure_seo:
         return (propagate_spam(s.texts, s.labels, s.marks.lengths),)
-    # a keyword-variant list's phrase is the page's keyword, not a brand: the product it names
-    # stays what it is elsewhere on the page
+    # a keyword-variant list's phrase is the page's keyword, not a brand (the product it names
+    # stays what it is elsewhere on the page), and a doorway's titles name a novel
     view = s.labels.copy()
     view[list(s.sure_seo)] = NAVIGATION
     out = [i for i in propagate_spam(s.texts, view, s.marks.lengths) if i not in s.sure_seo]

@@ -303,7 +303,8 @@ def stats_of(texts, labels: np.ndarray, probs: np.ndarray, sizes: np.ndarray,
              sure_seo: set[int] | frozenset = frozenset()) -> tuple[PageStats, dict[int, list[str]]]:
     """The page's `PageStats` and, per spam paragraph, the promo terms it holds (kind order
     gambling, lottery, adult; "kind:term"). `sure_seo`: paragraphs a page rule found sure seo
-    evidence for that the paragraph alone does not show (a keyword-variant list's items)."""
+    evidence for that the paragraph alone does not show (a keyword-variant list's items, a
+    spun-novel doorway's text)."""
     spam = labels == SPAM
     n_spam = int(spam.sum())
     if not n_spam:  # most pages: what the verdict reads of them is their size and summed p(spam)
@@ -320,7 +321,8 @@ def stats_of(texts, labels: np.ndarray, probs: np.ndarray, sizes: np.ndarray,
             s.terms.setdefault(kind, Counter())[term] += 1
     s.promo_spam_lines = len(per)
     from .segmenter import seo_evidence
-    s.seo_evidence_lines = sum(1 for i in spam.nonzero()[0].tolist() if i not in per and (i in sure_seo or seo_evidence(texts[i], sure=True)))
+    s.seo_evidence_lines = sum(1 for i in spam.nonzero()[0].tolist()
+                               if i not in per and (i in sure_seo or seo_evidence(texts[i], sure=True)))
     if s.spam_lines > 1:
         seen: set[str] = set()
         for i in spam.nonzero()[0].tolist():
