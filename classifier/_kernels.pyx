@@ -5,7 +5,7 @@ computes, in the same dtypes and the same order of floating-point operations, so
 features, scores and labels are identical whichever runs; `tests/test_kernels.py` checks that.
 """
 from libc.math cimport INFINITY, sqrtf
-from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint16_t, uint64_t
+from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 
 import numpy as np
 
@@ -228,24 +228,30 @@ def ngram_scores(const int64_t[::1] hashes, const int64_t[:, ::1] group, const u
 
 
 def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, const int64_t[::1] ends,
-                    const uint16_t[::1] table):
-    """The page rules' candidate masks in one pass (`segmenter.page_candidates`), from one
-    table of character bits (`segmenter._rule_classes`, clipped to its last entry). Returns
-    (n, 4) bool: a time may be there, code may be, a numbered item may open it, a related
-    heading may be it; and each paragraph's length without the whitespace around it."""
+                    const uint32_t[::1] table):
+    """The page rules' candidate masks and counts in one pass (`segmenter.page_candidates`),
+    from one table of character bits (`segmenter._rule_classes`, clipped to its last entry).
+    Returns (n, 7) bool: a time may be there, code may be, a numbered item may open it, a
+    related heading may be it, it holds a character that opens a contact word, it holds "@",
+    a betting word may be there (a character that may end one after one that may open one,
+    the character before the paragraph included); each paragraph's length without the
+    whitespace around it; and (n, 3) int64: its ASCII digits, its stuffing separators and its
+    decimal digits (regex \\d)."""
     cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, solid_from, solid_to
-    out_a = np.zeros((n, 4), dtype=bool)
+    out_a = np.zeros((n, 7), dtype=bool)
     stripped_a = np.zeros(n, dtype=np.int64)
+    counts_a = np.zeros((n, 3), dtype=np.int64)
     cdef uint8_t[:, ::1] out = out_a.view(np.uint8)
     cdef int64_t[::1] stripped = stripped_a
-    cdef uint16_t cls, prev, prev2, seen_bits, first
-    cdef int64_t seen, asc
-    cdef bint pair, opened
+    cdef int64_t[:, ::1] counts = counts_a
+    cdef uint32_t cls, prev, prev2, seen_bits, first
+    cdef int64_t seen, asc, digits, separators, decimals
+    cdef bint pair, opened, betting
     with nogil:
         for j in range(n):
-            pair = opened = False
+            pair = opened = betting = False
             seen_bits = first = 0
-            seen = asc = 0
+            seen = asc = digits = separators = decimals = 0
             solid_from = solid_to = 0
             i = starts[j]
             prev = table[codes[i - 1] if codes[i - 1] < last else last] if i >= 1 else 0
@@ -254,6 +260,8 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
                 cls = table[codes[i] if codes[i] < last else last]
                 if (cls & 2) and ((prev & 1) or ((prev2 & 1) and (prev & 4))):
                     pair = True
+                if (cls & 131072) and (prev & 65536):
+                    betting = True
                 if not (cls & 1024):  # not whitespace
                     if not opened:
                         first, opened, solid_from = cls, True, i
@@ -261,6 +269,9 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
                 seen_bits |= cls
                 seen += (cls >> 5) & 1
                 asc += (cls >> 6) & 1
+                digits += cls & 1
+                separators += (cls >> 13) & 1
+                decimals += (cls >> 11) & 1
                 prev2 = prev
                 prev = cls
             # (0 or 1: a bool array's bytes; `or` would give the bit's value)
@@ -268,8 +279,14 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
             out[j, 1] = 1 if 5 * asc >= 3 * seen or (seen_bits & 128) or (first & 4096) else 0
             out[j, 2] = 1 if (seen_bits & 256) and (first & 2048) else 0
             out[j, 3] = 1 if seen_bits & 512 else 0
+            out[j, 4] = 1 if seen_bits & 32768 else 0
+            out[j, 5] = 1 if seen_bits & 16384 else 0
+            out[j, 6] = 1 if betting else 0
             stripped[j] = solid_to - solid_from
-    return out_a, stripped_a
+            counts[j, 0] = digits
+            counts[j, 1] = separators
+            counts[j, 2] = decimals
+    return out_a, stripped_a, counts_a
 
 
 def viterbi_windows(const double[:, ::1] emit, const int64_t[::1] lo, const int64_t[::1] hi,

@@ -676,8 +676,7 @@ class Cleaner:
                 scanned[new] = True
             return found
         state = PageState(texts.__getitem__, texts, labels, probs, sizes, page_candidates(p.codes, p.starts, p.ends),
-                          marked_candidates(p.codes, p.starts, p.ends), hits, p.flagged, self.options.rescue_empty,
-                          codes=p.codes)
+                          marked_candidates(p.codes, p.starts, p.ends), hits, p.flagged, self.options.rescue_empty)
         run_page_rules(state, notes)
         stats, terms = stats_of(texts, labels, probs, sizes, hits() if (labels == SPAM).any() else [], state.site,
                                 state.sure_seo)

@@ -386,39 +386,73 @@ def drop_trailing_blocks(labels: np.ndarray, sizes: np.ndarray, text_of: Callabl
     return out.tolist()
 
 
-def holding(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: str) -> np.ndarray:
-    """Paragraphs holding any of `chars` (one table lookup and one cumulative sum over the
-    page's code points): the candidates a page rule then tests with its regex."""
+def char_counts(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: str) -> np.ndarray:
+    """Each paragraph's count of the characters `chars` (one table lookup and one cumulative
+    sum over the page's code points)."""
     if not len(codes):
-        return np.zeros(len(starts), dtype=bool)
+        return np.zeros(len(starts), dtype=np.int64)
     total = np.concatenate(([0], char_set_table(chars).take(codes, mode="clip").cumsum()))
-    return total[ends] > total[starts]
+    return total[ends] - total[starts]
+
+
+def holding(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, chars: str) -> np.ndarray:
+    """Paragraphs holding any of `chars`: the candidates a page rule then tests with its regex."""
+    return char_counts(codes, starts, ends, chars) > 0
 
 
 class Candidates(NamedTuple):
-    """Per paragraph, whether a page rule tests it (bool arrays)."""
+    """Per paragraph, whether a page rule tests it (bool arrays), and the counts rules read."""
 
-    timed: np.ndarray     # `time_candidates`
-    code: np.ndarray      # `maybe_code`
-    items: np.ndarray     # opens with a digit and holds one of ITEM_MARKS (`numbered_lists`)
-    leads: np.ndarray     # holds one of RELATED_LEADS (`cut_at_related_heading`)
-    lengths: np.ndarray   # characters without the whitespace around them (`propagate_spam`)
+    timed: np.ndarray       # `time_candidates`
+    code: np.ndarray        # `maybe_code`
+    items: np.ndarray       # opens with a digit and holds one of ITEM_MARKS (`numbered_lists`)
+    leads: np.ndarray       # holds one of RELATED_LEADS (`cut_at_related_heading`)
+    lengths: np.ndarray     # characters without the whitespace around them (`propagate_spam`)
+    contact: np.ndarray     # holds one of CONTACT_LEADS (`contact_lines`)
+    at: np.ndarray          # holds "@" (`contact_lines`: an e-mail address)
+    betting: np.ndarray     # may hold a betting word (`betting_candidates`; `operator_lines`)
+    digits: np.ndarray      # its count of ASCII digits (`contact_lines`)
+    separators: np.ndarray  # its count of STUFFING_SEPARATORS (`keyword_lists`)
+    decimals: np.ndarray    # its count of decimal digits, those of the regex \d (`contact_lines`)
 
 
 def page_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Candidates:
-    """The candidate masks of the page rules: by `_kernels.rule_candidates` in one pass over
-    the page, else by `time_candidates`, `maybe_code`, `holding` and `_visible_bounds`."""
+    """The candidate masks and counts of the page rules: by `_kernels.rule_candidates` in one
+    pass over the page, else by `time_candidates`, `maybe_code`, `holding`, `char_counts`,
+    `betting_candidates` and `_visible_bounds`."""
     if kernels.compiled is not None and len(codes) and len(codes) < 1 << 20:
-        masks, lengths = kernels.compiled.rule_candidates(codes, starts, ends, _rule_classes())
-        return Candidates(*masks.T, lengths)
+        masks, lengths, counts = kernels.compiled.rule_candidates(codes, starts, ends, _rule_classes())
+        timed, code, items, leads, contact, at, betting = masks.T
+        return Candidates(timed, code, items, leads, lengths, contact, at, betting, *counts.T)
     if not len(codes):
-        none = np.zeros(len(starts), dtype=bool)
-        return Candidates(none, none, none, none, np.zeros(len(starts), dtype=np.int64))
+        none, zero = np.zeros(len(starts), dtype=bool), np.zeros(len(starts), dtype=np.int64)
+        return Candidates(none, none, none, none, zero, none, none, none, zero, zero, zero)
     bounds = first, last = _visible_bounds(codes, starts, ends)
     digit = char_set_table(_decimals()).take(codes[np.minimum(first, len(codes) - 1)], mode="clip") & (first < last)
     return Candidates(time_candidates(codes, starts, ends), maybe_code(codes, starts, ends, bounds),
                       holding(codes, starts, ends, ITEM_MARKS) & digit, holding(codes, starts, ends, RELATED_LEADS),
-                      last - first)
+                      last - first, holding(codes, starts, ends, CONTACT_LEADS), holding(codes, starts, ends, "@"),
+                      betting_candidates(codes, starts, ends), char_counts(codes, starts, ends, "0123456789"),
+                      char_counts(codes, starts, ends, STUFFING_SEPARATORS), char_counts(codes, starts, ends, _decimals()))
+
+
+@lru_cache(maxsize=1)
+def _betting_chars() -> tuple[str, str]:
+    """The characters that open and that end a betting word of `lexicon.operator_names`."""
+    from .lexicon import _OPERATOR_WORDS
+    return "".join(w[0] for w in _OPERATOR_WORDS), "".join(w[-1] for w in _OPERATOR_WORDS)
+
+
+def betting_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Paragraphs that may hold a betting word (`lexicon._OPERATOR_WORDS`, two characters): a
+    character that may end one right after one that may open one, that one possibly the
+    character before the paragraph. A page where none does has no operator name."""
+    if len(codes) < 2:
+        return np.zeros(len(starts), dtype=bool)
+    opens, closes = (char_set_table(chars) for chars in _betting_chars())
+    pairs = np.zeros(len(codes) + 1, dtype=np.int64)  # pairs[k + 1]: code k ends a pair
+    np.cumsum(opens.take(codes[:-1], mode="clip") & closes.take(codes[1:], mode="clip"), out=pairs[2:])
+    return pairs[ends] > pairs[starts]
 
 
 @lru_cache(maxsize=1)
@@ -446,17 +480,19 @@ def _visible_bounds(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
 
 @lru_cache(maxsize=1)
 def _rule_classes() -> np.ndarray:
-    """The character bits of `_kernels.rule_candidates` (uint16, one slot past the table)."""
-    table = np.zeros(LUT_SIZE + 1, dtype=np.uint16)
+    """The character bits of `_kernels.rule_candidates` (uint32, one slot past the table)."""
+    table = np.zeros(LUT_SIZE + 1, dtype=np.uint32)
     time, code = _time_classes(), _code_classes()
-    table |= (time & 7).astype(np.uint16)                       # 1 digit, 2 time mark, 4 space within a line
-    table |= ((time >> 3) & 1).astype(np.uint16) << 3           # 8 前
-    table |= ((time >> 23) & 1).astype(np.uint16) << 4          # 16 刚
-    table |= ((code & 0xFFFFF) > 0).astype(np.uint16) << 5      # 32 visible
-    table |= (((code >> 20) & 0xFFFFF) > 0).astype(np.uint16) << 6  # 64 visible ASCII
+    table |= (time & 7).astype(np.uint32)                       # 1 digit, 2 time mark, 4 space within a line
+    table |= ((time >> 3) & 1).astype(np.uint32) << 3           # 8 前
+    table |= ((time >> 23) & 1).astype(np.uint32) << 4          # 16 刚
+    table |= ((code & 0xFFFFF) > 0).astype(np.uint32) << 5      # 32 visible
+    table |= (((code >> 20) & 0xFFFFF) > 0).astype(np.uint32) << 6  # 64 visible ASCII
+    opens, closes = _betting_chars()
     for bit, chars in ((7, _CODE_MARKS), (8, ITEM_MARKS), (9, RELATED_LEADS), (10, _whitespace()), (11, _decimals()),
-                       (12, _CODE_OPENERS)):
-        table |= char_set_table(chars).astype(np.uint16) << bit
+                       (12, _CODE_OPENERS), (13, STUFFING_SEPARATORS), (14, "@"), (15, CONTACT_LEADS), (16, opens),
+                       (17, closes)):
+        table |= char_set_table(chars).astype(np.uint32) << bit
     return table
 
 
@@ -1029,13 +1065,17 @@ def novel_doorway(texts, labels: np.ndarray, sizes: np.ndarray) -> list[int]:
     return out
 
 
-def operator_lines(texts, labels: np.ndarray, sizes: np.ndarray) -> tuple[list[int], list[str]]:
+def operator_lines(texts, labels: np.ndarray, sizes: np.ndarray,
+                   betting: np.ndarray | None = None) -> tuple[list[int], list[str]]:
     """Paragraphs naming a betting operator by its name's shape (`lexicon.operator_names`:
     "koko体育"), labeled spam in place, and the names. A name counts when some paragraph holding
     it is not a long article paragraph (a site name, a headline, a source or copyright line):
     news about an operator's crackdown names it inside its sentences only. `texts` needs
-    ``text`` and ``starts`` (the cleaner's `_Texts`)."""
+    ``text`` and ``starts`` (the cleaner's `_Texts`). `betting` (bool per paragraph, see
+    `betting_candidates`): when no paragraph may hold a betting word, no name is looked for."""
     from .lexicon import operator_names
+    if betting is not None and not betting.any():
+        return [], []
     names = list(dict.fromkeys(operator_names(texts.text)))
     if not names:
         return [], []
@@ -1098,6 +1138,7 @@ def unsupported_spam(text_of: Callable[[int], str], labels: np.ndarray, probs: n
 _CONTACT_WORDS = ("电话|電話|热线|熱線|手机|手機|座机|座機|总机|總機|QQ|qq|Q Q|微信|传真|傳真|Tel|TEL|tel|E-?mail|e-?mail|邮箱|郵箱"
                   "|联系方式|聯繫方式|咨询|諮詢")
 _CONTACT_WORD_RE = re.compile(_CONTACT_WORDS)
+CONTACT_LEADS = "".join(dict.fromkeys(w[0] for w in _CONTACT_WORDS.split("|")))  # every contact word opens with one
 _CONTACT_RE = re.compile(rf"[\s•·\-*]*[^\s:：]{{0,6}}(?:{_CONTACT_WORDS})\s*[:：]?\s*[\w\-+()（）/ .@,，、]{{5,}}")
 _CONTACT_NUMBER_RE = re.compile(r"\d{5}|@")
 # a line that is only a phone number or an e-mail address (a company's contact block writes them
@@ -1112,34 +1153,46 @@ CONTACT_MAX_CHARS = 60  # a longer paragraph is not one contact line
 INSTITUTION_HEAD = 20   # the page's first paragraphs read for an institution's name
 
 
-def contact_lines(texts, labels: np.ndarray, sizes: np.ndarray, digits: np.ndarray | None = None) -> list[int]:
+def contact_lines(texts, labels: np.ndarray, sizes: np.ndarray, digits: np.ndarray | None = None,
+                  marks: Candidates | None = None) -> list[int]:
     """Navigation and article paragraphs of at most CONTACT_MAX_CHARS that are a contact line
     (`_CONTACT_RE` with a number or an e-mail address) or only a phone number or an e-mail
     address (`_BARE_CONTACT_RE`), relabeled ad in place, unless the page's head names an
     institution or the line is a report, job or press address. `texts`: the cleaner's `_Texts`
-    (``text``, ``starts``); `digits`: each paragraph's count of ASCII digits (`char_counts`).
-    One scan of the page finds the paragraphs holding a contact word, and an "@" or 7 digits
-    the few that may be bare; only those get the full tests (each paragraph's own regex calls
-    cost 9% of `clean` on the dev pages)."""
+    (``text``, ``starts``). Only few paragraphs get the full tests (each paragraph's own regex
+    calls cost 9% of `clean` on the dev pages): those holding a contact word, and those holding
+    an "@" or 7 digits that may be bare. `marks` (`page_candidates`) names them: a contact line
+    holds one of CONTACT_LEADS and an "@" or 5 decimal digits (`_CONTACT_NUMBER_RE`), a bare one
+    an "@" or 7 ASCII digits; else `digits` (each paragraph's count of ASCII digits) and scans
+    of the page find them."""
     tested = ((labels == NAVIGATION) | (labels == ARTICLE)) & (sizes <= CONTACT_MAX_CHARS)
     if not tested.any():
         return []
-    text, starts = texts.text, np.asarray(texts.starts)
+    if marks is not None:
+        # a contact line's candidates, then the paragraphs that may be bare, less those holding
+        # a contact word (the contact line's test, not the bare one, decides those)
+        numbered = tested & marks.contact & (marks.at | (marks.decimals >= 5))
+        holding = [i for i in numbered.nonzero()[0].tolist() if _CONTACT_WORD_RE.search(texts[i])]
+        worded = marks.contact
+        bare = {i for i in (tested & (marks.at | (marks.digits >= 7))).nonzero()[0].tolist()
+                if not (worded[i] and _CONTACT_WORD_RE.search(texts[i]))}
+    else:
+        text, starts = texts.text, np.asarray(texts.starts)
 
-    def owners(positions) -> np.ndarray:
-        i = np.unique(np.searchsorted(starts, np.asarray(positions, dtype=np.int64), side="right") - 1)
-        return i[(i >= 0) & tested[np.maximum(i, 0)]]
-    holding = owners([m.start() for m in _CONTACT_WORD_RE.finditer(text)]).tolist()
+        def owners(positions) -> np.ndarray:
+            i = np.unique(np.searchsorted(starts, np.asarray(positions, dtype=np.int64), side="right") - 1)
+            return i[(i >= 0) & tested[np.maximum(i, 0)]]
+        holding = owners([m.start() for m in _CONTACT_WORD_RE.finditer(text)]).tolist()
+        ats, k = [], text.find("@")
+        while k >= 0:
+            ats.append(k)
+            k = text.find("@", k + 1)
+        bare = set(owners(ats).tolist())
+        bare |= set((tested & (digits >= 7)).nonzero()[0].tolist()) if digits is not None else \
+            set(owners([m.start() for m in _BARE_CONTACT_HINT_RE.finditer(text)]).tolist())
+        bare -= set(holding)
     out = [i for i in holding if _CONTACT_NUMBER_RE.search(t := texts[i].strip()) and _CONTACT_RE.fullmatch(t)
            and not _NOT_SALES_RE.search(t)]
-    ats, at = [], text.find("@")
-    while at >= 0:
-        ats.append(at)
-        at = text.find("@", at + 1)
-    bare = set(owners(ats).tolist())
-    bare |= set((tested & (digits >= 7)).nonzero()[0].tolist()) if digits is not None else \
-        set(owners([m.start() for m in _BARE_CONTACT_HINT_RE.finditer(text)]).tolist())
-    bare -= set(holding)
     out = sorted(out + [i for i in bare if _BARE_CONTACT_RE.fullmatch(texts[i])])
     if out and any(_INSTITUTION_RE.search(texts[i]) for i in range(min(INSTITUTION_HEAD, len(labels)))):
         return []
@@ -1170,8 +1223,6 @@ class PageState:
     thread: bool = False
     site: str | None = None
     facts: dict = None
-    codes: np.ndarray | None = None     # the page's code points (`texts.starts`, `texts.ends` index them)
-    counts: dict | None = None          # `char_counts`, once computed
     sure_seo: set = None                # spam paragraphs a rule found sure seo evidence for (the verdict counts them)
 
     def __post_init__(self):
@@ -1214,36 +1265,6 @@ def _thread(s: PageState):
     return (replies,)
 
 
-COUNTED = ("0123456789", STUFFING_SEPARATORS)  # the character sets `char_counts` counts
-
-
-@lru_cache(maxsize=1)
-def _counted_table() -> np.ndarray:
-    """Code point -> 1 + the index of its set in COUNTED, 0 for the rest (one slot past the table)."""
-    table = np.zeros(LUT_SIZE + 1, dtype=np.uint8)
-    for k, chars in enumerate(COUNTED):
-        table[[ord(c) for c in chars]] = k + 1
-    table.flags.writeable = False
-    return table
-
-
-def char_counts(s: PageState, chars: str) -> np.ndarray | None:
-    """Each paragraph's count of the characters `chars` (one of COUNTED), from the page's code
-    points: every set of COUNTED counted in one table lookup over the page, the first time
-    one is asked for (None when the state has no code points)."""
-    if s.codes is None:
-        return None
-    if s.counts is None:
-        classes = _counted_table().take(s.codes, mode="clip")
-        starts, ends = np.asarray(s.texts.starts), np.asarray(s.texts.ends)
-        s.counts = {}
-        for k, name in enumerate(COUNTED):
-            run = np.zeros(len(classes) + 1, dtype=np.int64)
-            np.cumsum(classes == k + 1, out=run[1:])
-            s.counts[name] = run[ends] - run[starts]
-    return s.counts[chars]
-
-
 def _keyword_variants(s: PageState):
     out = keyword_variants(s.texts, s.labels, s.sizes)
     if out:
@@ -1259,7 +1280,7 @@ def _novel_doorway(s: PageState):
 
 
 def _operator_names(s: PageState):
-    out, names = operator_lines(s.texts, s.labels, s.sizes)
+    out, names = operator_lines(s.texts, s.labels, s.sizes, s.marks.betting)
     if names:
         s.facts["operators"] = ", ".join(names[:3])
     return (out,)
@@ -1319,11 +1340,11 @@ PAGE_RULES: tuple[PageRule, ...] = (
              ("segmenter: an original-title line, page metadata",)),
     PageRule("title_headline", lambda s: (title_headline(s.text_of, s.labels, s.sizes),),
              ("segmenter: the page's headline, which its title opens with",)),
-    PageRule("contact_lines", lambda s: (contact_lines(s.texts, s.labels, s.sizes, char_counts(s, "0123456789")),),
+    PageRule("contact_lines", lambda s: (contact_lines(s.texts, s.labels, s.sizes, marks=s.marks),),
              ("segmenter: a company's contact line, an ad (rule 13)",)),
     PageRule("official_lottery_menu", lambda s: (official_lottery_menus(s.text_of, s.labels, s.sizes),),
              ("segmenter: a menu of the state lotteries' games, the portal's own channel (rule 3)",)),
-    PageRule("keyword_lists", lambda s: (keyword_lists(s.texts, s.labels, s.sizes, char_counts(s, STUFFING_SEPARATORS)),),
+    PageRule("keyword_lists", lambda s: (keyword_lists(s.texts, s.labels, s.sizes, s.marks.separators),),
              ("segmenter: a keyword list glued with '_' or '|' (rules 9-10)",)),
     PageRule("keyword_variants", _keyword_variants,
              ("segmenter: one search phrase with several search words ({phrase}…), a keyword-variant list (rule 10)",)),
