@@ -668,14 +668,15 @@ class Cleaner:
         texts = _Texts(p.text, starts, ends)
         found: list = []
         scanned = np.zeros(len(labels), dtype=bool)
+        marks = page_candidates(p.codes, p.starts, p.ends)
 
         def hits() -> list:  # the spam lexicon's terms in the spam paragraphs, each scanned once
             new = (labels == SPAM) & ~scanned
             if new.any() or not found:
-                found.extend(page_terms(p.text, p.codes, p.starts, p.ends, new.nonzero()[0]))
+                found.extend(page_terms(p.text, p.codes, p.starts, p.ends, new.nonzero()[0], marks.betting))
                 scanned[new] = True
             return found
-        state = PageState(texts.__getitem__, texts, labels, probs, sizes, page_candidates(p.codes, p.starts, p.ends),
+        state = PageState(texts.__getitem__, texts, labels, probs, sizes, marks,
                           marked_candidates(p.codes, p.starts, p.ends), hits, p.flagged, self.options.rescue_empty)
         run_page_rules(state, notes)
         stats, terms = stats_of(texts, labels, probs, sizes, hits() if (labels == SPAM).any() else [], state.site,

@@ -21,6 +21,7 @@ rules of `verdict`: `spread_terms` (an injected brand) and `site_offering` (whol
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import re
@@ -569,12 +570,14 @@ def _texty(text: str) -> bool:
     return len(_HAN_RE.findall(text)) >= 2 or len(text.split()) >= 3
 
 
-def _post_chrome(text: str, label: int, first: bool = False) -> bool:
+def _post_chrome(text: str, label: int, first: bool = False, timed: bool = True) -> bool:
     """Where a post's body ends: ad or spam, a time, an action bar, counts, a bullet item, a
     footer line, or, after a body's first paragraph, member statistics (a quarter of the
-    characters digits; a first line may be "报名：2人 尾号8842")."""
+    characters digits; a first line may be "报名：2人 尾号8842"). `timed` False: the text holds
+    no time (`time_candidates`), which spares the time pattern, the costliest test."""
     s = text.strip()
-    if label == AD or label == SPAM or not s or s[0] in "•·●" or _TIME_RE.search(s) or _FOOTER_RE.search(s):
+    if label == AD or label == SPAM or not s or s[0] in "•·●" or (timed and _TIME_RE.search(s)) \
+            or _FOOTER_RE.search(s):
         return True
     if all(_ACTION_RE.fullmatch(t) for t in _TOKEN_SPLIT_RE.split(s) if t):
         return True
@@ -592,20 +595,22 @@ def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.
     text) or, when the paragraphs before the headers read more like text, precede them (text,
     then time); a body ends at post chrome (`_post_chrome`) or the next header, and the last
     one, which has only the page's footer after it, is no longer than the median body. `timed` (bool
-    per paragraph, see `time_candidates`) may limit the paragraphs tested for a header.
+    per paragraph, see `time_candidates`) may limit the paragraphs tested for a header or a time.
     Returns (whether the page is a thread, the indexes made article)."""
     n = len(labels)
     tested = (labels != SPAM) if timed is None else (timed & (sizes <= HEADER_SPAN) & (labels != SPAM))
     tested = tested.nonzero()[0].tolist()
     if len(tested) < THREAD_MIN_HEADERS:  # each header is one of them
         return False, []
-    article = np.where(labels == ARTICLE, sizes, 0)
-    total = article.sum()
     # The marked header is at or after the first tested paragraph with a post mark: when even
     # that one has half of the article before it, the page is no thread (and most pages stop
     # here, before the costly time pattern).
     first_mark = next((i for i in tested if _POST_MARK_RE.search(text_of(i))), None)
-    if first_mark is None or 2 * article[:first_mark].sum() > total:
+    if first_mark is None:
+        return False, []
+    article = np.where(labels == ARTICLE, sizes, 0)
+    total = article.sum()
+    if 2 * article[:first_mark].sum() > total:
         return False, []
     heads = [i for i in tested if post_header(text_of(i))]
     if len(heads) < THREAD_MIN_HEADERS:
@@ -614,8 +619,11 @@ def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.
     if marked is None or 2 * article[:marked].sum() > total:
         return False, []
 
+    may_time = (lambda i: True) if timed is None else timed.__getitem__
+
+    @functools.cache  # (labels change only at the end)
     def text_at(i: int) -> bool:
-        return 0 <= i < n and not _post_chrome(text_of(i), labels[i], True) and _texty(text_of(i))
+        return 0 <= i < n and not _post_chrome(text_of(i), labels[i], True, may_time(i)) and _texty(text_of(i))
     after = sum(probs[h + 1, ARTICLE] for h in heads if text_at(h + 1))
     before = sum(probs[h - 1, ARTICLE] for h in heads if text_at(h - 1))
     out: list[int] = []
@@ -626,13 +634,13 @@ def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.
         for h, nxt in zip(heads, heads[1:] + [n]):
             j = h + 1
             while j < min(h + 3, nxt) and not text_at(j) and labels[j] not in (AD, SPAM) \
-                    and not _TIME_RE.search(text_of(j)):
+                    and not (may_time(j) and _TIME_RE.search(text_of(j))):
                 j += 1  # an action bar or a bullet ("• 已编辑") between the header and the text
             if not text_at(j):
                 continue
             cap = THREAD_MAX_BODY if nxt < n else (int(np.ceil(np.median(bodies))) if bodies else 1)
             k = j
-            while k < min(nxt, j + cap) and not _post_chrome(text_of(k), labels[k]):
+            while k < min(nxt, j + cap) and not _post_chrome(text_of(k), labels[k], False, may_time(k)):
                 k += 1
             out += [i for i in range(j, k) if labels[i] == NAVIGATION]
             if nxt < n:
@@ -928,6 +936,7 @@ _SENTENCE_OR_DIGIT_RE = re.compile(r"[0-9０-９。！？，；!?]")
 STUFFING_SEPARATORS = "_|｜│¦"
 _STUFFING_SEP_RE = re.compile(f"[{STUFFING_SEPARATORS}]+")
 _PLACE_RE = re.compile(r"[\u4e00-\u9fff]{1,5}[县縣市区區镇鎮乡鄉旗州]")  # a county or city name (rule 10's runs)
+_HAN_PAIR_RE = re.compile(r"(?=([\u4e00-\u9fff]{2}))")  # every two Han characters in a row (overlapping)
 _PINYIN_GLOSS_RE = re.compile(r"[\u4e00-\u9fff][(（][a-zA-Z]{1,6}[)）]")  # 博(bo)彩(cai), rule 11
 
 
@@ -955,11 +964,9 @@ def stuffing_like(text: str, sure: bool = False) -> bool:
         return False
     if not sure and sum(1 for t in items if _PLACE_RE.fullmatch(t)) >= max(least, share * len(items)):
         return True  # (a region selector lists a city's counties too: never sure)
-    counts: dict[str, int] = {}
+    counts: Counter = Counter()  # two-Han-character keyword -> the items holding it
     for item in items:
-        for gram in {item[k:k + 2] for k in range(len(item) - 1)}:
-            if _HAN_RE.fullmatch(gram[0]) and _HAN_RE.fullmatch(gram[1]):
-                counts[gram] = counts.get(gram, 0) + 1
+        counts.update(set(_HAN_PAIR_RE.findall(item)))
     need = max(least, share * len(items))
     shared = [g for g, n in counts.items() if n >= need]
     if not sure or not shared:
@@ -985,8 +992,8 @@ def keyword_lists(texts, labels: np.ndarray, sizes: np.ndarray, separators: np.n
         seps = [m.start() for m in _STUFFING_SEP_RE.finditer(texts.text)]
         separators = np.bincount(np.searchsorted(texts.starts, seps, side="right") - 1, minlength=len(labels)) \
             if seps else np.zeros(len(labels), dtype=np.int64)
-    out = [i for i in (separators >= KEYWORD_LIST_MIN_ITEMS - 1).nonzero()[0].tolist()
-           if labels[i] != SPAM and sizes[i] <= KEYWORD_LIST_MAX_CHARS and stuffing_like(texts[i], sure=True)]
+    tested = (separators >= KEYWORD_LIST_MIN_ITEMS - 1) & (labels != SPAM) & (sizes <= KEYWORD_LIST_MAX_CHARS)
+    out = [i for i in tested.nonzero()[0].tolist() if stuffing_like(texts[i], sure=True)]
     labels[out] = SPAM
     return out
 
@@ -1071,12 +1078,23 @@ def operator_lines(texts, labels: np.ndarray, sizes: np.ndarray,
     "koko体育"), labeled spam in place, and the names. A name counts when some paragraph holding
     it is not a long article paragraph (a site name, a headline, a source or copyright line):
     news about an operator's crackdown names it inside its sentences only. `texts` needs
-    ``text`` and ``starts`` (the cleaner's `_Texts`). `betting` (bool per paragraph, see
-    `betting_candidates`): when no paragraph may hold a betting word, no name is looked for."""
+    ``text``, ``starts`` and ``ends`` (the cleaner's `_Texts`). `betting` (bool per paragraph,
+    see `betting_candidates`): only the paragraphs that may hold a betting word are scanned for
+    one (most pages have none or a few: the scan of the whole page was most of the rule's cost)."""
     from .lexicon import operator_names
-    if betting is not None and not betting.any():
-        return [], []
-    names = list(dict.fromkeys(operator_names(texts.text)))
+    text, starts = texts.text, texts.starts
+    spans = None
+    if betting is not None:  # the flagged paragraphs, each from the character before it, merged
+        spans = []
+        for i in betting.nonzero()[0].tolist():
+            lo, hi = max(starts[i] - 1, 0), texts.ends[i]
+            if spans and lo <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], hi)
+            else:
+                spans.append((lo, hi))
+        if not spans:
+            return [], []
+    names = list(dict.fromkeys(operator_names(text, spans)))
     if not names:
         return [], []
     import ahocorasick_rs

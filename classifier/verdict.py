@@ -104,18 +104,21 @@ _SEP = np.array([0xFFFF], dtype=np.intp)  # between paragraphs: no term holds it
 
 
 def page_terms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-               which: np.ndarray | None = None) -> list[tuple[int, str, str]]:
+               which: np.ndarray | None = None, betting: np.ndarray | None = None) -> list[tuple[int, str, str]]:
     """(paragraph index, kind, term as written) of every spam-lexicon term in the paragraphs
     `which` (indexes; default all) of the page (`codes` its code points, ``starts:ends`` its
     paragraphs), by one Aho-Corasick pass over their folded text; then the names shaped like a
-    betting operator's (`lexicon.operator_names`) the lexicon does not list, as gambling terms."""
+    betting operator's (`lexicon.operator_names`) the lexicon does not list, as gambling terms,
+    looked for only in the paragraphs that may hold a betting word when `betting` (bool per
+    paragraph, `segmenter.betting_candidates`) says which."""
     from .lexicon import operator_names
     idx = np.arange(len(starts)) if which is None else np.asarray(which, dtype=np.int64)
     if not len(codes) or not len(idx):
         return []
     out = _lexicon_terms(text, codes, starts, ends, idx)
     paras = [(i, text[a:z]) for i, a, z in zip(idx.tolist(), starts[idx].tolist(), ends[idx].tolist())]
-    names = list(dict.fromkeys(n for _, t in paras for n in operator_names(t)))  # a name found once counts everywhere
+    named = paras if betting is None else [(i, t) for i, t in paras if betting[i]]
+    names = list(dict.fromkeys(n for _, t in named for n in operator_names(t)))  # a name found once counts everywhere
     if names:  # one automaton of the names (a test of each name in each paragraph was quadratic)
         import ahocorasick_rs
         listed = {(i, t) for i, _, t in out}

@@ -79,3 +79,40 @@ def test_operator_names_equal_the_patterns_run_over_the_whole_text():
     for _ in range(20000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
         assert lx.operator_names(text) == by_patterns(text), text
+
+
+def test_operator_lines_scan_only_the_paragraphs_that_may_hold_a_betting_word():
+    """`operator_lines` given `page_candidates`' betting mask scans only those paragraphs (each
+    from the character before it): the same names and lines as a scan of the whole page, with
+    the kernel's mask and the numpy one (random pages of the characters that matter, glued
+    footer markers among them, which split a line without a line end)."""
+    import random
+
+    import numpy as np
+
+    from classifier import Cleaner, kernels
+    from classifier.cleaner import _Texts
+    from classifier.segmenter import NAVIGATION, operator_lines, page_candidates
+
+    cleaner = Cleaner.load()
+    alphabet = list("体育體真人棋牌电竞娱乐娛樂网页版入口登录注册官方乐动开云中国 \n") + ["koko", "ky", "app", "- 上一篇：", "责任编辑："]
+    rng = random.Random(11)
+    found = 0
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        p = cleaner._prepare(text)
+        if p is None:
+            continue
+        texts = _Texts(p.text, p.starts.tolist(), p.ends.tolist())
+        sizes = p.ends - p.starts
+        whole = operator_lines(texts, np.full(len(texts), NAVIGATION), sizes)
+        found += bool(whole[1])
+        saved = kernels.compiled
+        for compiled in (saved, None):
+            kernels.compiled = compiled
+            try:
+                betting = page_candidates(p.codes, p.starts, p.ends).betting
+            finally:
+                kernels.compiled = saved
+            assert operator_lines(texts, np.full(len(texts), NAVIGATION), sizes, betting) == whole, text
+    assert found >= 10  # pages with a name (15 with this seed)
