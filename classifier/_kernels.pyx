@@ -235,23 +235,23 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
     related heading may be it, it holds a character that opens a contact word, it holds "@",
     a betting word may be there (a character that may end one after one that may open one,
     the character before the paragraph included); each paragraph's length without the
-    whitespace around it; and (n, 3) int64: its ASCII digits, its stuffing separators and its
-    decimal digits (regex \\d)."""
+    whitespace around it; and (n, 4) int64: its ASCII digits, its stuffing separators, its
+    decimal digits (regex \\d) and its Han characters (U+4E00-U+9FFF)."""
     cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, solid_from, solid_to
     out_a = np.zeros((n, 7), dtype=bool)
     stripped_a = np.zeros(n, dtype=np.int64)
-    counts_a = np.zeros((n, 3), dtype=np.int64)
+    counts_a = np.zeros((n, 4), dtype=np.int64)
     cdef uint8_t[:, ::1] out = out_a.view(np.uint8)
     cdef int64_t[::1] stripped = stripped_a
     cdef int64_t[:, ::1] counts = counts_a
     cdef uint32_t cls, prev, prev2, seen_bits, first
-    cdef int64_t seen, asc, digits, separators, decimals
+    cdef int64_t seen, asc, digits, separators, decimals, han
     cdef bint pair, opened, betting
     with nogil:
         for j in range(n):
             pair = opened = betting = False
             seen_bits = first = 0
-            seen = asc = digits = separators = decimals = 0
+            seen = asc = digits = separators = decimals = han = 0
             solid_from = solid_to = 0
             i = starts[j]
             prev = table[codes[i - 1] if codes[i - 1] < last else last] if i >= 1 else 0
@@ -272,11 +272,13 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
                 digits += cls & 1
                 separators += (cls >> 13) & 1
                 decimals += (cls >> 11) & 1
+                han += (cls >> 18) & 1
                 prev2 = prev
                 prev = cls
             # (0 or 1: a bool array's bytes; `or` would give the bit's value)
             out[j, 0] = 1 if pair or (seen_bits & 16) or ((seen_bits & 8) and (seen_bits & 1)) else 0
-            out[j, 1] = 1 if 5 * asc >= 3 * seen or (seen_bits & 128) or (first & 4096) else 0
+            out[j, 1] = 1 if (5 * asc >= 3 * seen and ((first & 524288) or (seen_bits & 1048576))) \
+                or (seen_bits & 128) or (first & 4096) else 0
             out[j, 2] = 1 if (seen_bits & 256) and (first & 2048) else 0
             out[j, 3] = 1 if seen_bits & 512 else 0
             out[j, 4] = 1 if seen_bits & 32768 else 0
@@ -286,6 +288,7 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
             counts[j, 0] = digits
             counts[j, 1] = separators
             counts[j, 2] = decimals
+            counts[j, 3] = han
     return out_a, stripped_a, counts_a
 
 

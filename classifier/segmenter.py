@@ -415,6 +415,7 @@ class Candidates(NamedTuple):
     digits: np.ndarray      # its count of ASCII digits (`contact_lines`)
     separators: np.ndarray  # its count of STUFFING_SEPARATORS (`keyword_lists`)
     decimals: np.ndarray    # its count of decimal digits, those of the regex \d (`contact_lines`)
+    han: np.ndarray         # its count of Han characters, U+4E00-U+9FFF (`enclosed_prose`)
 
 
 def page_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Candidates:
@@ -427,14 +428,21 @@ def page_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
         return Candidates(timed, code, items, leads, lengths, contact, at, betting, *counts.T)
     if not len(codes):
         none, zero = np.zeros(len(starts), dtype=bool), np.zeros(len(starts), dtype=np.int64)
-        return Candidates(none, none, none, none, zero, none, none, none, zero, zero, zero)
+        return Candidates(none, none, none, none, zero, none, none, none, zero, zero, zero, zero)
     bounds = first, last = _visible_bounds(codes, starts, ends)
     digit = char_set_table(_decimals()).take(codes[np.minimum(first, len(codes) - 1)], mode="clip") & (first < last)
     return Candidates(time_candidates(codes, starts, ends), maybe_code(codes, starts, ends, bounds),
                       holding(codes, starts, ends, ITEM_MARKS) & digit, holding(codes, starts, ends, RELATED_LEADS),
                       last - first, holding(codes, starts, ends, CONTACT_LEADS), holding(codes, starts, ends, "@"),
                       betting_candidates(codes, starts, ends), char_counts(codes, starts, ends, "0123456789"),
-                      char_counts(codes, starts, ends, STUFFING_SEPARATORS), char_counts(codes, starts, ends, _decimals()))
+                      char_counts(codes, starts, ends, STUFFING_SEPARATORS), char_counts(codes, starts, ends, _decimals()),
+                      char_counts(codes, starts, ends, _han()))
+
+
+@lru_cache(maxsize=1)
+def _han() -> str:
+    """The Han characters of `_HAN_RE` (U+4E00-U+9FFF)."""
+    return "".join(map(chr, range(0x4E00, 0xA000)))
 
 
 @lru_cache(maxsize=1)
@@ -492,7 +500,7 @@ def _rule_classes() -> np.ndarray:
     opens, closes = _betting_chars()
     for bit, chars in ((7, _CODE_MARKS), (8, ITEM_MARKS), (9, RELATED_LEADS), (10, _whitespace()), (11, _decimals()),
                        (12, _CODE_OPENERS), (13, STUFFING_SEPARATORS), (14, "@"), (15, CONTACT_LEADS), (16, opens),
-                       (17, closes)):
+                       (17, closes), (18, _han()), (19, _CODE_WORD_OPENERS), (20, _CODE_MARK_CHARS)):
         table |= char_set_table(chars).astype(np.uint32) << bit
     return table
 
@@ -708,14 +716,20 @@ def _code_classes() -> np.ndarray:
 
 _CODE_MARKS = "*`]<"     # `code_like` needs one of these anywhere ("**", "`", "](", "<p>") ...
 _CODE_OPENERS = "#/>"    # ... or one of these first ("# 注释", "// 注释", "## 标题", "> 引用"), or mostly ASCII
+# and either a first word of `_FIRST_WORD_RE` (opening with one of these) or a character of
+# `_CODE_MARK_RE` (each of its branches needs one of these)
+_CODE_WORD_OPENERS = "$#ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_CODE_MARK_CHARS = "=;{}$\\:-&|~/(#<["
 
 
 def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                bounds: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Paragraphs that may be code-like, for one table lookup and one cumulative sum over the
-    page: at least 3/5 of their visible characters are ASCII, or they hold a mark of code or
-    markdown (`_CODE_MARKS`), or open with one (`_CODE_OPENERS`: a comment, a heading, a quote;
-    a superset of `code_like`, which then runs on runs of CODE_MIN_RUN of these only). The
+    page: at least 3/5 of their visible characters are ASCII and they open with a word
+    (`_CODE_WORD_OPENERS`) or hold a character of a code mark (`_CODE_MARK_CHARS`), or they
+    hold a mark of code or markdown (`_CODE_MARKS`), or open with one (`_CODE_OPENERS`: a
+    comment, a heading, a quote; a superset of `code_like`, which then runs on runs of
+    CODE_MIN_RUN of these only: a run of numbers, bullets or names is not tested). The
     three counts are packed in 20 bits each: a longer text (the cleaner's page parts are
     shorter) has every paragraph tested. `bounds`: `_visible_bounds`, when already computed."""
     if len(codes) >= 1 << 20 or not len(codes):
@@ -724,8 +738,10 @@ def maybe_code(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
     diff = total[ends] - total[starts]
     seen, asc, marks = diff & 0xFFFFF, (diff >> 20) & 0xFFFFF, diff >> 40
     first, last = _visible_bounds(codes, starts, ends) if bounds is None else bounds
-    opens = char_set_table(_CODE_OPENERS).take(codes[np.minimum(first, len(codes) - 1)], mode="clip") & (first < last)
-    return (5 * asc >= 3 * seen) | (marks > 0) | opens
+    first_code = codes[np.minimum(first, len(codes) - 1)]
+    opens = char_set_table(_CODE_OPENERS).take(first_code, mode="clip") & (first < last)
+    worded = char_set_table(_CODE_WORD_OPENERS).take(first_code, mode="clip") & (first < last)
+    return ((5 * asc >= 3 * seen) & (worded | holding(codes, starts, ends, _CODE_MARK_CHARS))) | (marks > 0) | opens
 
 
 def _runs(flags: np.ndarray, min_length: int) -> list[tuple[int, int]]:
@@ -787,16 +803,20 @@ def _sentence(text: str) -> bool:
             and (_SENTENCE_END_RE.search(s) is not None or s.count("，") >= 2))
 
 
-def enclosed_prose(text_of: Callable[[int], str], labels: np.ndarray) -> list[int]:
+def enclosed_prose(text_of: Callable[[int], str], labels: np.ndarray, han: np.ndarray | None = None) -> list[int]:
     """Navigation paragraphs that are sentences (`_sentence`) and lie between two article
     paragraphs, relabeled article in place. Run after the rules that end the text (related
-    lists, trailing blocks), so that it only fills the text they leave."""
+    lists, trailing blocks), so that it only fills the text they leave. `han` (each paragraph's
+    count of Han characters, see `page_candidates`) spares the test of those with too few."""
     article = (labels == ARTICLE).nonzero()[0]
     if len(article) < 2:
         return []
     inside = np.zeros(len(labels), dtype=bool)
     inside[article[0]:article[-1]] = True
-    out = [i for i in (inside & (labels == NAVIGATION)).nonzero()[0].tolist() if _sentence(text_of(i))]
+    tested = inside & (labels == NAVIGATION)
+    if han is not None:
+        tested &= han >= ENCLOSED_MIN_HAN
+    out = [i for i in tested.nonzero()[0].tolist() if _sentence(text_of(i))]
     labels[out] = ARTICLE
     return out
 
@@ -1352,7 +1372,7 @@ PAGE_RULES: tuple[PageRule, ...] = (
              ("segmenter: a small block after the main text (related or teaser)",)),
     PageRule("code_blocks", lambda s: code_blocks(s.text_of, s.labels, s.marks.code),
              ("segmenter: a line of a code block", "segmenter: the page's own script, left in the text")),
-    PageRule("enclosed_prose", lambda s: (enclosed_prose(s.text_of, s.labels),),
+    PageRule("enclosed_prose", lambda s: (enclosed_prose(s.text_of, s.labels, s.marks.han),),
              ("segmenter: a sentence between article paragraphs",)),
     PageRule("original_title", lambda s: (original_titles(s.text_of, s.labels, s.sizes),),
              ("segmenter: an original-title line, page metadata",)),
