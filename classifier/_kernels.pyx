@@ -231,14 +231,15 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
                     const uint32_t[::1] table):
     """The page rules' candidate masks and counts in one pass (`segmenter.page_candidates`),
     from one table of character bits (`segmenter._rule_classes`, clipped to its last entry).
-    Returns (n, 7) bool: a time may be there, code may be, a numbered item may open it, a
+    Returns (n, 9) bool: a time may be there, code may be, a numbered item may open it, a
     related heading may be it, it holds a character that opens a contact word, it holds "@",
     a betting word may be there (a character that may end one after one that may open one,
-    the character before the paragraph included); each paragraph's length without the
+    the character before the paragraph included), it holds 原, its first or last character may
+    belong to a teaser's or an ad's mark (paragraphs are never empty); each paragraph's length without the
     whitespace around it; and (n, 4) int64: its ASCII digits, its stuffing separators, its
     decimal digits (regex \\d) and its Han characters (U+4E00-U+9FFF)."""
     cdef Py_ssize_t n = starts.shape[0], last = table.shape[0] - 1, j, i, solid_from, solid_to
-    out_a = np.zeros((n, 7), dtype=bool)
+    out_a = np.zeros((n, 9), dtype=bool)
     stripped_a = np.zeros(n, dtype=np.int64)
     counts_a = np.zeros((n, 4), dtype=np.int64)
     cdef uint8_t[:, ::1] out = out_a.view(np.uint8)
@@ -284,6 +285,12 @@ def rule_candidates(const Py_ssize_t[::1] codes, const int64_t[::1] starts, cons
             out[j, 4] = 1 if seen_bits & 32768 else 0
             out[j, 5] = 1 if seen_bits & 16384 else 0
             out[j, 6] = 1 if betting else 0
+            out[j, 7] = 1 if seen_bits & 2097152 else 0
+            if ends[j] > starts[j]:
+                i = ends[j] - 1
+                cls = table[codes[i] if codes[i] < last else last]
+                i = starts[j]
+                out[j, 8] = 1 if (cls & 8388608) or (table[codes[i] if codes[i] < last else last] & 4194304) else 0
             stripped[j] = solid_to - solid_from
             counts[j, 0] = digits
             counts[j, 1] = separators

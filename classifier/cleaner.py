@@ -24,7 +24,7 @@ from .model_paths import ModelChoice, resolve_model
 from .normalize import char_set_table, codes_of, to_simplified
 from .paragraphs import CUT_RE, LINE_ENDS, paragraph_bounds
 from .segmenter import (ARTICLE_CONFIDENT, BRAND_MAX_CHARS, CONFIDENT, TRANSITION_WEIGHT, PageState,
-                        marked_candidates, page_candidates, run_page_rules, segment)
+                        page_candidates, run_page_rules, segment)
 from .verdict import PROMO, PageStats, Verdict, page_terms, stats_of, verdict
 
 PART_CHARS = 1_000_000  # larger pages are cleaned in parts of at most this many characters
@@ -677,7 +677,7 @@ class Cleaner:
                 scanned[new] = True
             return found
         state = PageState(texts.__getitem__, texts, labels, probs, sizes, marks,
-                          marked_candidates(p.codes, p.starts, p.ends), hits, p.flagged, self.options.rescue_empty)
+                          marks.marked, hits, p.flagged, self.options.rescue_empty)
         run_page_rules(state, notes)
         stats, terms = stats_of(texts, labels, probs, sizes, hits() if (labels == SPAM).any() else [], state.site,
                                 state.sure_seo)

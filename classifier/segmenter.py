@@ -339,13 +339,17 @@ def marked_teasers_and_ads(text_of: Callable[[int], str], labels: np.ndarray,
     return teasers, ads
 
 
+_MARK_FIRST = "广赞S"           # `_AD_MARK_RE` opens with one
+_MARK_LAST = "】]>»细情文多"     # `_TEASER_END_RE` ends with one
+
+
 def marked_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Paragraphs whose first or last character may belong to a mark of
     `marked_teasers_and_ads` (an indented ad label or a mark followed by spaces is missed:
     most article paragraphs are indented, and testing them all cost 4% of `clean`)."""
     if not len(codes):
         return np.zeros(len(starts), dtype=bool)
-    first, last = char_set_table("广赞S"), char_set_table("】]>»细情文多")
+    first, last = char_set_table(_MARK_FIRST), char_set_table(_MARK_LAST)
     return first.take(codes[starts], mode="clip") | last.take(codes[ends - 1], mode="clip")
 
 
@@ -416,6 +420,8 @@ class Candidates(NamedTuple):
     separators: np.ndarray  # its count of STUFFING_SEPARATORS (`keyword_lists`)
     decimals: np.ndarray    # its count of decimal digits, those of the regex \d (`contact_lines`)
     han: np.ndarray         # its count of Han characters, U+4E00-U+9FFF (`enclosed_prose`)
+    original: np.ndarray    # holds 原 (`original_titles`)
+    marked: np.ndarray      # `marked_candidates`
 
 
 def page_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Candidates:
@@ -424,11 +430,11 @@ def page_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
     `betting_candidates` and `_visible_bounds`."""
     if kernels.compiled is not None and len(codes) and len(codes) < 1 << 20:
         masks, lengths, counts = kernels.compiled.rule_candidates(codes, starts, ends, _rule_classes())
-        timed, code, items, leads, contact, at, betting = masks.T
-        return Candidates(timed, code, items, leads, lengths, contact, at, betting, *counts.T)
+        timed, code, items, leads, contact, at, betting, original, marked = masks.T
+        return Candidates(timed, code, items, leads, lengths, contact, at, betting, *counts.T, original, marked)
     if not len(codes):
         none, zero = np.zeros(len(starts), dtype=bool), np.zeros(len(starts), dtype=np.int64)
-        return Candidates(none, none, none, none, zero, none, none, none, zero, zero, zero, zero)
+        return Candidates(none, none, none, none, zero, none, none, none, zero, zero, zero, zero, none, none)
     bounds = first, last = _visible_bounds(codes, starts, ends)
     digit = char_set_table(_decimals()).take(codes[np.minimum(first, len(codes) - 1)], mode="clip") & (first < last)
     return Candidates(time_candidates(codes, starts, ends), maybe_code(codes, starts, ends, bounds),
@@ -436,7 +442,8 @@ def page_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
                       last - first, holding(codes, starts, ends, CONTACT_LEADS), holding(codes, starts, ends, "@"),
                       betting_candidates(codes, starts, ends), char_counts(codes, starts, ends, "0123456789"),
                       char_counts(codes, starts, ends, STUFFING_SEPARATORS), char_counts(codes, starts, ends, _decimals()),
-                      char_counts(codes, starts, ends, _han()))
+                      char_counts(codes, starts, ends, _han()), holding(codes, starts, ends, "原"),
+                      marked_candidates(codes, starts, ends))
 
 
 @lru_cache(maxsize=1)
@@ -500,7 +507,8 @@ def _rule_classes() -> np.ndarray:
     opens, closes = _betting_chars()
     for bit, chars in ((7, _CODE_MARKS), (8, ITEM_MARKS), (9, RELATED_LEADS), (10, _whitespace()), (11, _decimals()),
                        (12, _CODE_OPENERS), (13, STUFFING_SEPARATORS), (14, "@"), (15, CONTACT_LEADS), (16, opens),
-                       (17, closes), (18, _han()), (19, _CODE_WORD_OPENERS), (20, _CODE_MARK_CHARS)):
+                       (17, closes), (18, _han()), (19, _CODE_WORD_OPENERS), (20, _CODE_MARK_CHARS), (21, "原"),
+                       (22, _MARK_FIRST), (23, _MARK_LAST)):
         table |= char_set_table(chars).astype(np.uint32) << bit
     return table
 
@@ -897,10 +905,14 @@ _ORIGINAL_TITLE_RE = re.compile(r"\s*[【\[]?\s*原[标標]?[题題]\s*[】\]]?\
 ORIGINAL_TITLE_MAX_CHARS = 120  # a longer paragraph is text that opens with the words
 
 
-def original_titles(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+def original_titles(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray,
+                    holding: np.ndarray | None = None) -> list[int]:
     """Article and ad paragraphs that are an original-title line ("原标题：…", "原题：…",
-    at most ORIGINAL_TITLE_MAX_CHARS characters), relabeled navigation in place."""
+    at most ORIGINAL_TITLE_MAX_CHARS characters), relabeled navigation in place. `holding`
+    (bool per paragraph: it holds 原, see `page_candidates`) may limit the paragraphs tested."""
     tested = ((labels == ARTICLE) | (labels == AD)) & (sizes <= ORIGINAL_TITLE_MAX_CHARS)
+    if holding is not None:
+        tested &= holding
     out = [i for i in tested.nonzero()[0].tolist() if "原" in (t := text_of(i)) and _ORIGINAL_TITLE_RE.match(t)]
     labels[out] = NAVIGATION
     return out
@@ -1374,7 +1386,7 @@ PAGE_RULES: tuple[PageRule, ...] = (
              ("segmenter: a line of a code block", "segmenter: the page's own script, left in the text")),
     PageRule("enclosed_prose", lambda s: (enclosed_prose(s.text_of, s.labels, s.marks.han),),
              ("segmenter: a sentence between article paragraphs",)),
-    PageRule("original_title", lambda s: (original_titles(s.text_of, s.labels, s.sizes),),
+    PageRule("original_title", lambda s: (original_titles(s.text_of, s.labels, s.sizes, s.marks.original),),
              ("segmenter: an original-title line, page metadata",)),
     PageRule("title_headline", lambda s: (title_headline(s.text_of, s.labels, s.sizes),),
              ("segmenter: the page's headline, which its title opens with",)),
