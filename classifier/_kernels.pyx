@@ -653,14 +653,17 @@ def keyword_hits(list found, const int64_t[::1] category, const int64_t[::1] ss,
 
 
 def decode_page(const double[:, ::1] probs, double[:, ::1] emit, const double[:, ::1] trans,
-                const double[::1] start, double confident, double article_confident):
-    """`segmenter.segment` for one page, but for the emissions' logarithms (`emit`, changed
-    in place): each paragraph's top label (the first of equal probabilities), the sure ones
-    (top probability at least `confident`, spam, or article at least `article_confident`;
-    spam is neither moved nor invented: no other paragraph may emit it), then the windows
-    (each run of unsure paragraphs, widened by one anchor on each side, whose label `top`
-    fixes) decoded by `viterbi_windows`. Returns (labels, changed: label != top)."""
-    cdef Py_ssize_t n = probs.shape[0], k = probs.shape[1], i, j, w = 0
+                const double[::1] start, double confident, double article_confident, page_starts=None):
+    """`segmenter.segment` for one page, or for several laid one after the other (`page_starts`:
+    each page's first paragraph, ascending; windows never cross pages), but for the emissions'
+    logarithms (`emit`, changed in place): each paragraph's top label (the first of equal
+    probabilities), the sure ones (top probability at least `confident`, spam, or article at
+    least `article_confident`; spam is neither moved nor invented: no other paragraph may emit
+    it), then the windows (each run of unsure paragraphs of a page, widened by one anchor of
+    the page on each side, whose label `top` fixes; the page's start probabilities apply to a
+    window that opens the page) decoded by `viterbi_windows`. Returns (labels, changed: label
+    != top)."""
+    cdef Py_ssize_t n = probs.shape[0], k = probs.shape[1], i, j, w = 0, p, a, b
     top_a = np.empty(n, dtype=np.int64)
     sure_a = np.empty(n, dtype=np.uint8)
     cdef int64_t[::1] top = top_a
@@ -669,6 +672,8 @@ def decode_page(const double[:, ::1] probs, double[:, ::1] emit, const double[:,
     begins_a = np.empty(n, dtype=np.uint8)
     cdef int64_t[::1] lo = lo_a, hi = hi_a, first = first_a, last = last_a
     cdef uint8_t[::1] begins = begins_a
+    cdef int64_t[::1] pages = np.zeros(1, dtype=np.int64) if page_starts is None else \
+        np.ascontiguousarray(page_starts, dtype=np.int64)
     with nogil:
         for i in range(n):
             j = 0
@@ -680,21 +685,24 @@ def decode_page(const double[:, ::1] probs, double[:, ::1] emit, const double[:,
             if j != k - 1:
                 emit[i, k - 1] = -INFINITY
         w = 0
-        i = 0
-        while i < n:
-            if sure[i]:
-                i += 1
-                continue
-            j = i
-            while j + 1 < n and not sure[j + 1]:
-                j += 1
-            lo[w] = i - 1 if i > 0 else 0
-            hi[w] = j + 1 if j + 1 < n else n - 1
-            first[w] = top[lo[w]] if lo[w] < i else -1
-            last[w] = top[hi[w]] if hi[w] > j else -1
-            begins[w] = lo[w] == 0
-            w += 1
-            i = j + 1
+        for p in range(pages.shape[0]):
+            a = pages[p]  # the page's paragraphs: a..b-1
+            b = pages[p + 1] if p + 1 < pages.shape[0] else n
+            i = a
+            while i < b:
+                if sure[i]:
+                    i += 1
+                    continue
+                j = i
+                while j + 1 < b and not sure[j + 1]:
+                    j += 1
+                lo[w] = i - 1 if i > a else a
+                hi[w] = j + 1 if j + 1 < b else b - 1
+                first[w] = top[lo[w]] if lo[w] < i else -1
+                last[w] = top[hi[w]] if hi[w] > j else -1
+                begins[w] = lo[w] == a
+                w += 1
+                i = j + 1
     labels_a = top_a.copy()
     if not w:
         return labels_a, np.zeros(n, dtype=bool)

@@ -123,12 +123,12 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
     """Labels of the paragraphs of a page, or of several pages one after the other
     (`page_starts`: the index of each page's first paragraph; windows never cross pages).
 
-    The windows (a few dozen per page) are found in plain Python from the uncertain
-    paragraphs."""
+    The windows (a few dozen per page) are found by `_kernels.decode_page`, else in plain
+    Python from the uncertain paragraphs."""
     n = len(probs)
-    if kernels.compiled is not None and page_starts is None and n:
+    if kernels.compiled is not None and n:
         return Segmentation(*kernels.compiled.decode_page(probs, _emissions(probs, priors), weight * transitions,
-                                                          weight * start, confident, article_confident))
+                                                          weight * start, confident, article_confident, page_starts))
     top = probs.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
     if n == 0:
         return Segmentation(top, np.zeros(0, dtype=bool))
@@ -164,12 +164,7 @@ def segment(probs: np.ndarray, priors: np.ndarray, transitions: np.ndarray, star
         emit = _emissions(probs, priors)
         emit[~is_spam, SPAM] = -math.inf
         covered = [i for a, b in zip(lo, hi) for i in range(a, b + 1)]
-        if kernels.compiled is not None:
-            labels[covered] = kernels.compiled.viterbi_windows(
-                emit, *(np.array(x, dtype=np.int64) for x in (lo, hi, first, last)), np.array(begins, dtype=np.uint8),
-                weight * transitions, weight * start)
-        else:
-            labels[covered] = _viterbi_windows(emit, lo, hi, first, last, weight * transitions, weight * start, begins)
+        labels[covered] = _viterbi_windows(emit, lo, hi, first, last, weight * transitions, weight * start, begins)
     return Segmentation(labels, labels != top)
 
 

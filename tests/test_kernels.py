@@ -122,3 +122,29 @@ def test_kernels_match_numpy_on_generated_pages(cleaner, text):
             assert np.array_equal(np.asarray(getattr(a, name)), np.asarray(getattr(b, name))), name
     if fast_scores is not None:
         assert np.array_equal(fast_scores, slow_scores)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_decode_of_several_pages_matches_numpy(cleaner, seed):
+    """`segment` of pages laid one after the other (`page_starts`, as `clean_many` segments a
+    chunk): `_kernels.decode_page` over all of them at once gives the numpy code's labels and
+    changes, windows never crossing a page (sure and unsure paragraphs, pages of one paragraph)."""
+    from classifier.segmenter import segment
+
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 12, size=rng.integers(1, 8))
+    n = int(sizes.sum())
+    probs = rng.dirichlet(np.full(4, 0.6), size=n)
+    page_starts = np.cumsum(np.concatenate(([0], sizes[:-1]))).astype(np.int64)
+    model = cleaner.model
+    args = (probs, np.asarray(model.priors, dtype=np.float64), model.transitions, model.start)
+    fast = segment(*args, page_starts=page_starts)
+    saved = kernels.compiled
+    kernels.compiled = None
+    try:
+        slow = segment(*args, page_starts=page_starts)
+        alone = [segment(probs[a:a + k], *args[1:]) for a, k in zip(page_starts.tolist(), sizes.tolist())]
+    finally:
+        kernels.compiled = saved
+    assert np.array_equal(fast.labels, slow.labels) and np.array_equal(fast.changed, slow.changed)
+    assert np.array_equal(fast.labels, np.concatenate([s.labels for s in alone]))
