@@ -365,12 +365,13 @@ def drop_trailing_blocks(labels: np.ndarray, sizes: np.ndarray, text_of: Callabl
     largest by `sizes`, the paragraphs' character counts), relabeled navigation in place.
     A block with TAIL_TEXT_SENTENCES paragraphs that end a sentence (``text_of``; a teaser is
     cut short with "…") is more text: an afterword, answers below a question."""
-    if (labels != ARTICLE).sum() < TAIL_GATE * len(labels):
-        return []
     kept = (labels == ARTICLE).nonzero()[0]
-    if len(kept) < 2:
+    if len(labels) - len(kept) < TAIL_GATE * len(labels) or len(kept) < 2:
         return []
-    firsts = np.concatenate(([0], (np.diff(kept) > TAIL_GAP + 1).nonzero()[0] + 1))
+    breaks = (np.diff(kept) > TAIL_GAP + 1).nonzero()[0]
+    if not len(breaks):  # one block: nothing after it
+        return []
+    firsts = np.concatenate(([0], breaks + 1))
     mass = np.add.reduceat(sizes[kept], firsts)
     main = int(mass.argmax())
     small = (mass < TAIL_SHARE * mass[main]) & (np.arange(len(mass)) > main)
