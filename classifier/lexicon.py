@@ -130,7 +130,8 @@ def operator_names(text: str, spans: Iterable[tuple[int, int]] | None = None) ->
     that hold every betting word of it (`segmenter.betting_candidates` finds the paragraphs):
     only they are scanned for one, while the names around a word are read in the whole text."""
     latin, starts = [], set()
-    for m in (m for lo, hi in (spans or ((0, len(text)),)) for m in _OPERATOR_WORD_RE.finditer(text, lo, hi)):
+    found = (_OPERATOR_WORD_RE.finditer(text, lo, hi) for lo, hi in (spans or ((0, len(text)),)))
+    for m in itertools.chain.from_iterable(found):
         at, w = m.start(), m.group()
         if w in _LATIN_WORDS:
             k = at
