@@ -116,3 +116,8 @@ def test_operator_lines_scan_only_the_paragraphs_that_may_hold_a_betting_word():
                 kernels.compiled = saved
             assert operator_lines(texts, np.full(len(texts), NAVIGATION), sizes, betting) == whole, text
     assert found >= 10  # pages with a name (15 with this seed)
+
+
+def test_keyword_variant_reason_names_the_phrase_and_its_search_words(cleaner):
+    page = cleaner.clean("\n".join(["方形不锈钢水箱价格", "方形不锈钢水箱多少钱", "方形不锈钢水箱厂家", "关于我们"]))
+    assert "方形不锈钢水箱 + 价格, 厂家, 多少钱" in page.paragraphs[0].reason
