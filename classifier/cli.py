@@ -179,7 +179,8 @@ TABLE_TEXT_CHARS = 40
 
 
 def _print_table(page, cl) -> None:
-    """`score`'s table: one line per paragraph, then the page summary. Written line by line
+    """`score`'s table: one line per paragraph (a spam paragraph's label with its kind,
+    "spam/promo"), then the page summary. Written line by line
     (a rich Table of 17,000 rows took 10x the time of cleaning the page); colors on a terminal."""
     tty = sys.stdout.isatty()
     out = sys.stdout
@@ -190,7 +191,7 @@ def _print_table(page, cl) -> None:
         probs = p.probs
         by_model = max(probs, key=probs.get) == p.label
         ruled += not by_model
-        label = f"{p.label:<10}"
+        label = f"{p.label + ('/' + p.kind if p.kind else ''):<10}"  # a spam paragraph's kind: spam/promo, spam/seo
         if tty:
             label = f"\033[{COLORS[p.label]}m{label}\033[0m"
         prob = f"{probs[p.label]:.2f}" if by_model else "rule"
