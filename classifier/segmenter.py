@@ -1322,7 +1322,9 @@ def _keyword_variants(s: PageState):
 
 def _novel_doorway(s: PageState):
     out = novel_doorway(s.texts, s.labels, s.sizes)
-    s.sure_seo.update(out)
+    if out:
+        s.sure_seo.update(out)
+        s.site = "seo"  # the page is a doorway, not a page with spam injected (the verdict's form)
     return (out,)
 
 
@@ -1358,9 +1360,10 @@ def _spam_site(s: PageState):
     if not (s.labels == SPAM).any():
         return ([],)
     from .verdict import SITE_NAMES, site_offering
-    s.site, out = site_offering(s.text_of, s.labels, s.sizes, s.hits, s.probs)
-    if s.site:
-        s.facts["site"] = SITE_NAMES[s.site]
+    site, out = site_offering(s.text_of, s.labels, s.sizes, s.hits, s.probs)
+    if site:
+        s.site = site
+        s.facts["site"] = SITE_NAMES[site]
     return (out,)
 
 

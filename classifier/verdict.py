@@ -205,7 +205,7 @@ class PageStats:
     promo_spam_lines: int = 0       # spam paragraphs holding a promo term
     seo_evidence_lines: int = 0     # other spam paragraphs with sure seo evidence (`segmenter.seo_evidence`)
     repeated_spam: int = 0          # spam paragraphs whose text repeats an earlier spam paragraph
-    site: str | None = None         # the promo kind when `site_offering` fired
+    site: str | None = None         # the promo kind when `site_offering` fired, seo on a doorway (`novel_doorway`)
     terms: dict[str, Counter] = field(default_factory=dict)  # kind -> term -> count, in spam paragraphs
 
     def __add__(self, other: "PageStats") -> "PageStats":

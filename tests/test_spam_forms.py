@@ -1,7 +1,8 @@
 """Forms of real-web spam, page by page: tests/cases/spam_forms.jsonl, one page a line, written
 for these tests. Fields: `name`, `lines` (the page's paragraphs), `spam` (the indexes that must be
 spam, exactly), optional `kind` (index -> promo/seo), `verdict_kind` (the page verdict's kind),
-`flagged` (whether the page verdict flags it), `known_failure` (xfail with this reason)."""
+`verdict_form` (site, injected or seo), `flagged` (whether the page verdict flags it),
+`known_failure` (xfail with this reason)."""
 import json
 from pathlib import Path
 
@@ -24,6 +25,8 @@ def test_spam_form_cases(cleaner, case):
         assert paras[int(i)].kind == kind, paras[int(i)].reason
     if "verdict_kind" in case:
         assert page.verdict.kind == case["verdict_kind"], page.verdict
+    if "verdict_form" in case:
+        assert page.verdict.form == case["verdict_form"], page.verdict
     if "flagged" in case:
         assert page.verdict.is_spam == case["flagged"], page.verdict
 
