@@ -162,3 +162,33 @@ def test_lists_feed_the_existing_feature_categories():
     assert matcher.categories[:len(CATEGORIES)] == CATEGORIES
     for cat in ("gambling", "adult", "spam"):
         assert f"kw_{cat}_log" in DENSE_NAMES and f"kw_{cat}_density" in DENSE_NAMES
+
+
+@pytest.mark.parametrize("alphabet_size", [6, 300, 20000])  # codes of 1, 2 and 4 bytes per character
+def test_forced_terms_finder_matches_the_automaton_over_the_text(alphabet_size):
+    """`model._TermFinder` runs over a byte code of the folded text; it must report exactly
+    the standard, non-overlapping matches of the automaton over the folded text itself,
+    overlapping terms, unfolded forms and characters past the fold table included."""
+    import random
+
+    import ahocorasick_rs
+    import numpy as np
+
+    from classifier.model import _TermFinder
+    from classifier.normalize import codes_of
+
+    rnd = random.Random(alphabet_size)
+    alpha = [chr(0x4E00 + i) for i in range(alphabet_size)] + list("Ab0９ 　") + ["\U00030001"]
+    common = alpha[:5] + alpha[-8:]
+    words = sorted({fold("".join(rnd.choice(common if rnd.random() < 0.7 else alpha) for _ in range(rnd.randint(1, 5))))
+                    for _ in range(300)} - {""} | {fold(a + b) for a, b in zip(alpha, alpha[1:])})
+    finder = _TermFinder(words)
+    assert finder.width == {6: 1, 300: 2, 20000: 4}[alphabet_size]
+    plain = ahocorasick_rs.AhoCorasick(words, implementation=ahocorasick_rs.Implementation.DFA)
+    for _ in range(20):
+        text = "".join(rnd.choice(common + ["\n", "x", "Ｂ", "龜"]) for _ in range(2000))
+        for w in rnd.sample(words, 20):
+            at = rnd.randint(0, len(text))
+            text = text[:at] + w + text[at:]
+        found = [tuple(m) for m in finder.find(codes_of(text)).tolist()]
+        assert found and found == [tuple(m) for m in plain.find_matches_as_indexes(fold(text))]
