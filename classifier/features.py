@@ -545,11 +545,9 @@ def dense_features(stats: np.ndarray, fingerprint: np.ndarray,
         return out, list(DENSE_NAMES)
     chars = stats[:, 0]
     logs = np.log1p(stats[:, _LOG_SRC])  # counts: never negative
-    if kernels.compiled is not None:  # page by page (rows of one page are contiguous views)
+    if kernels.compiled is not None:
         bounds = [0, n] if page_starts is None else np.asarray(page_starts).tolist() + [n]
-        for a, z in zip(bounds, bounds[1:]):
-            if z > a:
-                _page_features(out[a:z], stats[a:z], fingerprint[a:z], logs[a:z])
+        _compiled_features(out, stats, fingerprint, logs, [(a, z) for a, z in zip(bounds, bounds[1:]) if z > a])
         return out, list(DENSE_NAMES)
     out[:, _LOG_DST] = logs
     out[:, _DENSE["log_chars"]] /= 5
@@ -568,20 +566,35 @@ _KERNEL_SRC = np.array(_cols(("chars", "sent_end", "comma", "cjk", "indent", "to
                               "ends_sent", "sep", "kw_navigation", "kw_gambling", "kw_adult", "kw_spam")))
 
 
-def _page_features(out: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray, logs: np.ndarray) -> None:
-    """`dense_features` of one page by `_kernels.page_features`, which leaves the logarithms
-    to numpy (the same functions as `_context` calls, on the same values)."""
-    dist, args, prose_count = kernels.compiled.page_features(
-        stats, fingerprint, logs, out, _KERNEL_SRC, _KERNEL_DST, _LOG_DST, _DIV_SRC, _DIV_DST, _DIV_SCALE, _DIV_CAP,
-        LEN_BINS, PROSE_MIN_CHARS, MAIN_BLOCK_GAP, HEADLINE_WINDOW, CONTEXT_CAP)
-    dist = _log(dist)
+def _compiled_features(out: np.ndarray, stats: np.ndarray, fingerprint: np.ndarray, logs: np.ndarray,
+                       pages: list[tuple[int, int]]) -> None:
+    """`dense_features` by `_kernels.page_features`, page by page (rows ``a:z`` of each of
+    `pages`, contiguous views), which leaves the logarithms to numpy: the same functions as
+    `_context` calls, on the same values, taken for all the pages at once (log1p is
+    elementwise: a value's logarithm does not depend on the values taken with it), instead
+    of a dozen small numpy calls per page."""
+    dists, args, prose_counts = [], [], []
+    for a, z in pages:
+        dist, arg, prose_count = kernels.compiled.page_features(
+            stats[a:z], fingerprint[a:z], logs[a:z], out[a:z], _KERNEL_SRC, _KERNEL_DST, _LOG_DST, _DIV_SRC,
+            _DIV_DST, _DIV_SCALE, _DIV_CAP, LEN_BINS, PROSE_MIN_CHARS, MAIN_BLOCK_GAP, HEADLINE_WINDOW, CONTEXT_CAP)
+        dists.append(dist)
+        args.append(arg)
+        prose_counts.append(prose_count)
+    if not pages:
+        return
+    rows = slice(pages[0][0], pages[-1][1])  # the pages' rows (every row but those of no page)
+    dist = _log(dists[0] if len(pages) == 1 else np.concatenate(dists, axis=1))
     dist[:2] /= 5  # pos_log, pos_from_end_log
-    out[:, _CONTEXT_LOGS] = dist.T
-    args = _log(args)
-    out[:, _DENSE["repeated_log"]] = args[0]
-    out[:, _DENSE["token_chars_log"]] = args[1]
-    out[:, _DENSE["rel_len_log"]] = logs[:, 0] - _log(stats[:, :1].max(axis=0))[0]
-    out[:, _DENSE["page_prose_log"]] = np.log1p([prose_count])[0]
+    out[rows, _CONTEXT_LOGS] = dist.T
+    arg = _log(args[0] if len(pages) == 1 else np.concatenate(args, axis=1))
+    out[rows, _DENSE["repeated_log"]] = arg[0]
+    out[rows, _DENSE["token_chars_log"]] = arg[1]
+    firsts = [a for a, _ in pages]
+    sizes = [z - a for a, z in pages]
+    longest = _log(np.maximum.reduceat(stats[rows, 0], np.subtract(firsts, firsts[0])))  # each page's
+    out[rows, _DENSE["rel_len_log"]] = logs[rows, 0] - longest.repeat(sizes)
+    out[rows, _DENSE["page_prose_log"]] = np.log1p(prose_counts).repeat(sizes)
 
 
 # context columns that are log1p of float64 distances, filled together (see `_context`)
