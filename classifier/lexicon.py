@@ -194,12 +194,14 @@ class Matcher:
     on the dev pages, and its cost barely grows with the number of keywords.
 
     The automaton is a DFA over a small alphabet: every character of some keyword becomes
-    two "digit" bytes (1..base), every other character the bytes 0 0, through one lookup
-    table (`alphabet`). Few byte classes keep the DFA small enough to stay in cache, which
-    made it 3x faster on the dev pages than over the text itself; the encoding is
-    one-to-one on keyword characters and no keyword contains a 0 byte, so the matches are
-    exactly those in the text (a match starting at an odd byte straddles two characters and
-    is dropped)."""
+    two "digit" bytes (1..base, then 129..128 + base), every other character the bytes 0 0,
+    through one lookup table (`alphabet`). Few byte classes keep the DFA small enough to
+    stay in cache, which made it 3x faster on the dev pages than over the text itself; the
+    encoding is one-to-one on keyword characters and no keyword contains a 0 byte, so the
+    matches are exactly those in the text. First and second bytes never share a value, so
+    no match starts inside a character (with the same digits for both, a match could start
+    at an odd byte, straddling two characters, and had to be dropped: the automaton found
+    17% more matches on the dev pages and took 12% longer)."""
 
     automaton: ahocorasick_rs.BytesAhoCorasick | None
     pattern_category: np.ndarray   # category index of each pattern
@@ -242,7 +244,6 @@ class Matcher:
         if not found:
             return _NO_MATCHES
         m = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)).reshape(-1, 3)
-        m = m[m[:, 1] % 2 == 0]
         return m[:, 1] // 2, m[:, 2] // 2, self.pattern_category[m[:, 0]]
 
     def matches(self, keys: np.ndarray) -> list[tuple[int, int, int]]:
@@ -255,13 +256,13 @@ class Matcher:
 
 def _alphabet(chars: list[str]) -> np.ndarray:
     """The two bytes of each code point for `Matcher`: the i-th of `chars` gets the digits of
-    i in base ``ceil(sqrt(len(chars)))`` plus one; every other code point 0 0."""
+    i in base ``ceil(sqrt(len(chars)))``, plus one and plus 129; every other code point 0 0."""
     base = max(math.isqrt(max(len(chars) - 1, 0)) + 1, 2)
-    if base > 255:
-        raise ValueError(f"keywords use {len(chars)} distinct characters; at most {255 * 255} are supported")
+    if base > 127:
+        raise ValueError(f"keywords use {len(chars)} distinct characters; at most {127 * 127} are supported")
     table = np.zeros((max([LUT_SIZE] + [ord(c) + 1 for c in chars]) + 1, 2), dtype=np.uint8)
     ids = np.arange(len(chars))
-    table[[ord(c) for c in chars]] = np.stack((ids // base + 1, ids % base + 1), axis=1)
+    table[[ord(c) for c in chars]] = np.stack((ids // base + 1, ids % base + 129), axis=1)
     return table
 
 
