@@ -676,8 +676,8 @@ class Cleaner:
                 found.extend(page_terms(p.text, p.codes, p.starts, p.ends, new.nonzero()[0], marks.betting))
                 scanned[new] = True
             return found
-        state = PageState(texts.__getitem__, texts, labels, probs, sizes, marks,
-                          marks.marked, hits, p.flagged, self.options.rescue_empty)
+        state = PageState(texts.__getitem__, texts, labels, probs, sizes, marks, hits, p.flagged,
+                          self.options.rescue_empty)
         run_page_rules(state, notes)
         stats, terms = stats_of(texts, labels, probs, sizes, hits() if (labels == SPAM).any() else [], state.site,
                                 state.sure_seo)

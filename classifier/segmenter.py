@@ -1260,8 +1260,7 @@ class PageState:
     labels: np.ndarray
     probs: np.ndarray
     sizes: np.ndarray
-    marks: Candidates
-    marked: np.ndarray | None           # `marked_candidates`
+    marks: Candidates                   # `page_candidates`
     hits: Callable[[], list]            # (paragraph, kind, term) of the spam lexicon's terms, computed once when asked
     flagged: Sequence[int] = ()         # unreadable paragraphs (mojibake the repairs could not fix)
     rescue: bool = False                # run `rescue_empty` (Options.rescue_empty)
@@ -1377,7 +1376,7 @@ PAGE_RULES: tuple[PageRule, ...] = (
     PageRule("numbered_lists", lambda s: (numbered_lists(s.text_of, s.labels, s.marks.items),),
              ("segmenter: a line of a numbered list in the text",)),
     PageRule("related_list", _related, ("segmenter: in the list after the heading {heading!r}",)),
-    PageRule("marked_teasers_and_ads", lambda s: marked_teasers_and_ads(s.text_of, s.labels, s.marked),
+    PageRule("marked_teasers_and_ads", lambda s: marked_teasers_and_ads(s.text_of, s.labels, s.marks.marked),
              ("segmenter: ends in a 'more' link, a teaser", "segmenter: opens with an ad label")),
     PageRule("thread_replies", _thread, ("segmenter: a post's text in a thread",)),
     PageRule("trailing_blocks", lambda s: ([] if s.thread else drop_trailing_blocks(s.labels, s.sizes, s.text_of),),
