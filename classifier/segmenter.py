@@ -442,6 +442,13 @@ def page_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
                       marked_candidates(codes, starts, ends))
 
 
+def _page_candidates_of(texts) -> Candidates:
+    """`page_candidates` of the paragraphs of a `_Texts`, for a rule called without them."""
+    from .normalize import codes_of
+    return page_candidates(codes_of(texts.text), np.asarray(texts.starts, dtype=np.int64),
+                           np.asarray(texts.ends, dtype=np.int64))
+
+
 @lru_cache(maxsize=1)
 def _han() -> str:
     """The Han characters of `_HAN_RE` (U+4E00-U+9FFF)."""
@@ -1014,12 +1021,10 @@ def keyword_lists(texts, labels: np.ndarray, sizes: np.ndarray, separators: np.n
     place whatever the model said (LABELING.md rules 9-10). On cc100 train and dev every such
     line is gold spam; none in the gold content of ../shared/data/dev. Only the few paragraphs
     with enough separator characters are tested: `separators` gives each paragraph's count
-    (`char_counts`), else one scan of the page finds them. `texts`: the cleaner's `_Texts`
-    (``text``, ``starts``)."""
+    (`page_candidates`, computed here when not given). `texts`: the cleaner's `_Texts`
+    (``text``, ``starts``, ``ends``)."""
     if separators is None:
-        seps = [m.start() for m in _STUFFING_SEP_RE.finditer(texts.text)]
-        separators = np.bincount(np.searchsorted(texts.starts, seps, side="right") - 1, minlength=len(labels)) \
-            if seps else np.zeros(len(labels), dtype=np.int64)
+        separators = _page_candidates_of(texts).separators
     tested = (separators >= KEYWORD_LIST_MIN_ITEMS - 1) & (labels != SPAM) & (sizes <= KEYWORD_LIST_MAX_CHARS)
     out = [i for i in tested.nonzero()[0].tolist() if stuffing_like(texts[i], sure=True)]
     labels[out] = SPAM
@@ -1191,7 +1196,6 @@ _CONTACT_NUMBER_RE = re.compile(r"\d{5}|@")
 # under a heading or an icon): mobile, landline with area code, 400/800 hotline, +country
 _BARE_CONTACT_RE = re.compile(r"[\s•·*]*(?:\+\d{1,3}[\s\-]?)?(?:\(?0\d{2,3}\)?[\s\-]?\d{7,8}|1[3-9]\d{9}|[48]00[\s\-]?\d{3}[\s\-]?\d{4}"
                               r"|\d{2,4}[\s\-]\d{3,4}[\s\-]\d{4})(?:\s*[/、,，]\s*\S+)*\s*|[\s•·*]*[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\s*")
-_BARE_CONTACT_HINT_RE = re.compile(r"\d{7}|\d[\s\-]\d{3,4}[\s\-]\d{4}|@")
 _NOT_SALES_RE = re.compile(r"举报|舉報|投递|投遞|简历|簡歷|记者|記者|投稿|editor|编辑部|編輯部")
 _INSTITUTION_RE = re.compile(r"政府|学校|學校|大学|大學|学院|學院|中学|中學|小学|小學|幼儿园|教育局|委员会|委員會|报社|報社|日报|日報"
                              r"|晚报|晚報|电视台|電視台|广播|廣播|党委|黨委|人大|政协|政協|法院|检察院|公安|教会|教會|协会|協會")
@@ -1199,44 +1203,26 @@ CONTACT_MAX_CHARS = 60  # a longer paragraph is not one contact line
 INSTITUTION_HEAD = 20   # the page's first paragraphs read for an institution's name
 
 
-def contact_lines(texts, labels: np.ndarray, sizes: np.ndarray, digits: np.ndarray | None = None,
-                  marks: Candidates | None = None) -> list[int]:
+def contact_lines(texts, labels: np.ndarray, sizes: np.ndarray, marks: Candidates | None = None) -> list[int]:
     """Navigation and article paragraphs of at most CONTACT_MAX_CHARS that are a contact line
     (`_CONTACT_RE` with a number or an e-mail address) or only a phone number or an e-mail
     address (`_BARE_CONTACT_RE`), relabeled ad in place, unless the page's head names an
     institution or the line is a report, job or press address. `texts`: the cleaner's `_Texts`
-    (``text``, ``starts``). Only few paragraphs get the full tests (each paragraph's own regex
-    calls cost 9% of `clean` on the dev pages): those holding a contact word, and those holding
-    an "@" or 7 digits that may be bare. `marks` (`page_candidates`) names them: a contact line
-    holds one of CONTACT_LEADS and an "@" or 5 decimal digits (`_CONTACT_NUMBER_RE`), a bare one
-    an "@" or 7 ASCII digits; else `digits` (each paragraph's count of ASCII digits) and scans
-    of the page find them."""
+    (``text``, ``starts``, ``ends``). Only few paragraphs get the full tests (each paragraph's
+    own regex calls cost 9% of `clean` on the dev pages), those `marks` (`page_candidates`,
+    computed here when not given) names: a contact line holds one of CONTACT_LEADS and an "@"
+    or 5 decimal digits (`_CONTACT_NUMBER_RE`), a bare one an "@" or 7 ASCII digits."""
     tested = ((labels == NAVIGATION) | (labels == ARTICLE)) & (sizes <= CONTACT_MAX_CHARS)
     if not tested.any():
         return []
-    if marks is not None:
-        # a contact line's candidates, then the paragraphs that may be bare, less those holding
-        # a contact word (the contact line's test, not the bare one, decides those)
-        numbered = tested & marks.contact & (marks.at | (marks.decimals >= 5))
-        holding = [i for i in numbered.nonzero()[0].tolist() if _CONTACT_WORD_RE.search(texts[i])]
-        worded = marks.contact
-        bare = {i for i in (tested & (marks.at | (marks.digits >= 7))).nonzero()[0].tolist()
-                if not (worded[i] and _CONTACT_WORD_RE.search(texts[i]))}
-    else:
-        text, starts = texts.text, np.asarray(texts.starts)
-
-        def owners(positions) -> np.ndarray:
-            i = np.unique(np.searchsorted(starts, np.asarray(positions, dtype=np.int64), side="right") - 1)
-            return i[(i >= 0) & tested[np.maximum(i, 0)]]
-        holding = owners([m.start() for m in _CONTACT_WORD_RE.finditer(text)]).tolist()
-        ats, k = [], text.find("@")
-        while k >= 0:
-            ats.append(k)
-            k = text.find("@", k + 1)
-        bare = set(owners(ats).tolist())
-        bare |= set((tested & (digits >= 7)).nonzero()[0].tolist()) if digits is not None else \
-            set(owners([m.start() for m in _BARE_CONTACT_HINT_RE.finditer(text)]).tolist())
-        bare -= set(holding)
+    if marks is None:
+        marks = _page_candidates_of(texts)
+    # a contact line's candidates, then the paragraphs that may be bare, less those holding a
+    # contact word (the contact line's test, not the bare one, decides those)
+    numbered = tested & marks.contact & (marks.at | (marks.decimals >= 5))
+    holding = [i for i in numbered.nonzero()[0].tolist() if _CONTACT_WORD_RE.search(texts[i])]
+    bare = {i for i in (tested & (marks.at | (marks.digits >= 7))).nonzero()[0].tolist()
+            if not (marks.contact[i] and _CONTACT_WORD_RE.search(texts[i]))}
     out = [i for i in holding if _CONTACT_NUMBER_RE.search(t := texts[i].strip()) and _CONTACT_RE.fullmatch(t)
            and not _NOT_SALES_RE.search(t)]
     out = sorted(out + [i for i in bare if _BARE_CONTACT_RE.fullmatch(texts[i])])
