@@ -153,6 +153,20 @@ def operator_names(text: str, spans: Iterable[tuple[int, int]] | None = None) ->
     return [name for _, name in sorted(latin + han)]
 
 
+def name_places(names: list[str], text: str, starts: list[int]) -> list[set[int]]:
+    """For each of `names` (operator names, no blank in them), the paragraphs of `text` holding
+    it, by their sorted start offsets `starts`: one automaton of all the names over the text (a
+    search per name, or a test of each name in each paragraph, was quadratic on a page of
+    thousands of distinct names)."""
+    import bisect
+
+    places: list[set[int]] = [set() for _ in names]
+    for k, at, _ in ahocorasick_rs.AhoCorasick(names).find_matches_as_indexes(text, overlapping=True):
+        if (i := bisect.bisect_right(starts, at) - 1) >= 0:
+            places[k].add(i)
+    return places
+
+
 # Lines of keywords ("本文关键词：…") are spam when stuffed or branded, navigation when they are a
 # site's own tags (LABELING.md rule 10): these seo-list terms are evidence, not a verdict.
 _KEYWORD_LINE_TERMS = ("关键词", "關鍵詞", "关键字", "關鍵字")

@@ -20,7 +20,6 @@ rules of `verdict`: `spread_terms` (an injected brand) and `site_offering` (whol
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 import math
@@ -1114,7 +1113,7 @@ def operator_lines(texts, labels: np.ndarray, sizes: np.ndarray,
     ``text``, ``starts`` and ``ends`` (the cleaner's `_Texts`). `betting` (bool per paragraph,
     see `betting_candidates`): only the paragraphs that may hold a betting word are scanned for
     one (most pages have none or a few: the scan of the whole page was most of the rule's cost)."""
-    from .lexicon import operator_names
+    from .lexicon import name_places, operator_names
     text, starts = texts.text, texts.starts
     spans = None
     if betting is not None:  # the flagged paragraphs, each from the character before it, merged
@@ -1130,17 +1129,9 @@ def operator_lines(texts, labels: np.ndarray, sizes: np.ndarray,
     names = list(dict.fromkeys(operator_names(text, spans)))
     if not names:
         return [], []
-    import ahocorasick_rs
-
-    # every place of every name in one pass (a find per name was quadratic on a page of
-    # thousands of distinct names)
-    places: list[set[int]] = [set() for _ in names]
-    for k, at, _ in ahocorasick_rs.AhoCorasick(names).find_matches_as_indexes(texts.text, overlapping=True):
-        places[k].add(bisect.bisect_right(texts.starts, at) - 1)
     out: set[int] = set()
     used = []
-    for name, holding in zip(names, places):
-        holding.discard(-1)
+    for name, holding in zip(names, name_places(names, text, starts)):
         if any(labels[i] != ARTICLE or sizes[i] <= OPERATOR_SHORT_LINE for i in holding):
             out |= {i for i in holding if labels[i] != SPAM}
             used.append(name)

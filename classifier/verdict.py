@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .model import AD, ARTICLE, NAVIGATION, SPAM
+from .model import ARTICLE, NAVIGATION, SPAM
 
 KINDS = ("gambling", "lottery", "adult", "seo")   # a page's spam kind
 PROMO = ("gambling", "lottery", "adult")          # kinds that promote an operator: paragraph kind promo
@@ -111,7 +111,7 @@ def page_terms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarra
     betting operator's (`lexicon.operator_names`) the lexicon does not list, as gambling terms,
     looked for only in the paragraphs that may hold a betting word when `betting` (bool per
     paragraph, `segmenter.betting_candidates`) says which."""
-    from .lexicon import operator_names
+    from .lexicon import name_places, operator_names
     idx = np.arange(len(starts)) if which is None else np.asarray(which, dtype=np.int64)
     if not len(codes) or not len(idx):
         return []
@@ -119,14 +119,14 @@ def page_terms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarra
     paras = [(i, text[a:z]) for i, a, z in zip(idx.tolist(), starts[idx].tolist(), ends[idx].tolist())]
     named = paras if betting is None else [(i, t) for i, t in paras if betting[i]]
     names = list(dict.fromkeys(n for _, t in named for n in operator_names(t)))  # a name found once counts everywhere
-    if names:  # one automaton of the names (a test of each name in each paragraph was quadratic)
-        import ahocorasick_rs
+    if names:
         listed = {(i, t) for i, _, t in out}
-        rank = {n: k for k, n in enumerate(names)}
-        find = ahocorasick_rs.AhoCorasick(names).find_matches_as_strings
-        for i, t in paras:
-            held = set(find(t, overlapping=True))
-            out.extend((i, "gambling", n) for n in sorted(held, key=rank.__getitem__) if (i, n) not in listed)
+        held: dict[int, list[int]] = {}  # paragraph -> the names it holds, in `names`' order
+        for k, places in enumerate(name_places(names, text, starts.tolist())):
+            for i in places:
+                held.setdefault(i, []).append(k)
+        out.extend((i, "gambling", names[k]) for i, _ in paras for k in held.get(i, ())
+                   if (i, names[k]) not in listed)
     return out
 
 
