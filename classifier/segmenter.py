@@ -1177,12 +1177,12 @@ def unsupported_spam(text_of: Callable[[int], str], labels: np.ndarray, probs: n
 
 # A company's contact line (LABELING rule 13: phone, hotline, QQ, WeChat, fax, sales e-mail) is
 # an ad; an institution's (a school, a government office, a newsroom) is navigation.
-_CONTACT_WORDS = ("电话|電話|热线|熱線|手机|手機|座机|座機|总机|總機|QQ|qq|Q Q|微信|传真|傳真|Tel|TEL|tel|E-?mail|e-?mail|邮箱|郵箱"
-                  "|联系方式|聯繫方式|咨询|諮詢")
+_CONTACT_WORDS = ("电话|電話|热线|熱線|手机|手機|手 机|手 機|座机|座機|总机|總機|QQ|qq|Q Q|微信|传真|傳真|Tel|TEL|tel|E-?mail|e-?mail"
+                  "|邮箱|郵箱|联系方式|聯繫方式|聯系方式|联系人|聯繫人|聯系人|咨询|諮詢")
 _CONTACT_WORD_RE = re.compile(_CONTACT_WORDS)
 CONTACT_LEADS = "".join(dict.fromkeys(w[0] for w in _CONTACT_WORDS.split("|")))  # every contact word opens with one
 _CONTACT_RE = re.compile(rf"[\s•·\-*]*[^\s:：]{{0,6}}(?:{_CONTACT_WORDS})\s*[:：]?\s*[\w\-+()（）/ .@,，、]{{5,}}")
-_CONTACT_NUMBER_RE = re.compile(r"\d{5}|@")
+_CONTACT_NUMBER_RE = re.compile(r"\d{5}|@|\d{3,4}[ \-]\d{3,4}[ \-]\d{3,4}")  # a phone number, also written in groups
 # a line that is only a phone number or an e-mail address (a company's contact block writes them
 # under a heading or an icon): mobile, landline with area code, 400/800 hotline, +country
 _BARE_CONTACT_RE = re.compile(r"[\s•·*]*(?:\+\d{1,3}[\s\-]?)?(?:\(?0\d{2,3}\)?[\s\-]?\d{7,8}|1[3-9]\d{9}|[48]00[\s\-]?\d{3}[\s\-]?\d{4}"

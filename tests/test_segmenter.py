@@ -475,6 +475,11 @@ def test_a_headline_opening_with_the_bare_site_name_of_a_spam_line_is_spam():
     ("临江精工机械有限公司", "2024-05-12", NAVIGATION),                # a date
     ("临江精工机械有限公司", "20240512", NAVIGATION),                  # a code
     ("临江精工机械有限公司", "1000×1650×3150", NAVIGATION),            # a size cell
+    ("临江精工机械有限公司", "服务电话：400-6123-789", AD),              # a number written in groups
+    ("临江精工机械有限公司", "手 機： 139-1234-5678", AD),               # a spaced contact word
+    ("临江精工机械有限公司", "联系人：13912345678 王先生", AD),           # a sales contact person
+    ("临江精工机械有限公司", "聯系方式：0571-8888666", AD),             # the common 聯系 spelling
+    ("临江精工机械有限公司", "电话：2024 05 12", NAVIGATION),            # groups too short for a number
 ])
 @pytest.mark.parametrize("compiled", [True, False])
 def test_a_companys_contact_line_is_an_ad(head, line, expected, compiled, monkeypatch):
