@@ -686,6 +686,9 @@ _URL_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")  # a bare address is a li
 # Scripts of the page itself (analytics, ads) that a naive HTML-to-text conversion kept.
 _PAGE_SCRIPT_RE = re.compile(r"_hmt|gtag\(|dataLayer|googletag|adsbygoogle|google-analytics|cnzz|_czc"
                              r"|hm\.baidu|document\.write|getElementsByTagName\(['\"]script")
+# A client-side template the page fills in its browser (mustache, handlebars, jsrender, art-template,
+# jQuery tmpl, JS template strings): "{{:title}}", "{{# if(x){ }}", "{{/if}}", "${name}".
+_TEMPLATE_TAG_RE = re.compile(r"\{\{.*?\}\}|\$\{\s*[A-Za-z_$][^}]*\}")
 
 
 def code_like(text: str) -> bool:
@@ -775,7 +778,8 @@ def code_blocks(text_of: Callable[[int], str], labels: np.ndarray,
     """Relabel code blocks in place: runs of at least CODE_MIN_RUN code-like paragraphs
     (`code_like` of ``text_of(i)``), none of them ad or spam. The classifier, trained on
     prose, calls shell lines and code navigation, and a page's leaked analytics script article.
-    A block that is the page's own script (`_PAGE_SCRIPT_RE`) becomes navigation; in any
+    A block that is the page's own script (`_PAGE_SCRIPT_RE`, or half its lines tags of a
+    client-side template, `_TEMPLATE_TAG_RE`) becomes navigation; in any
     other block the navigation lines become article. `maybe` (see `maybe_code`) limits the
     paragraphs tested. Returns (indexes made article, indexes made navigation)."""
     code = (labels == NAVIGATION) | (labels == ARTICLE)
@@ -790,7 +794,8 @@ def code_blocks(text_of: Callable[[int], str], labels: np.ndarray,
     to_article: list[int] = []
     to_navigation: list[int] = []
     for a, z in _runs(code, CODE_MIN_RUN):
-        script = _PAGE_SCRIPT_RE.search("\n".join(map(text_of, range(a, z))))
+        lines = [text_of(i) for i in range(a, z)]
+        script = _PAGE_SCRIPT_RE.search("\n".join(lines)) or 2 * sum(map(bool, map(_TEMPLATE_TAG_RE.search, lines))) >= len(lines)
         old, out = (ARTICLE, to_navigation) if script else (NAVIGATION, to_article)
         out += [i for i in range(a, z) if labels[i] == old]
     labels[to_article] = ARTICLE

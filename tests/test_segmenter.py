@@ -132,6 +132,22 @@ def test_code_blocks_keep_code_and_drop_page_scripts():
     assert labels[9] == N and labels[10] == N  # two code lines are not a block
 
 
+@pytest.mark.parametrize("block, expected", [
+    (["{{for items}}", "{{:name}}", "{{:price}}", "{{/for}}"], NAVIGATION),     # jsrender
+    (["{{# if(d.vip){ }}", "{{ d.nick }}", "{{# } }}"], NAVIGATION),            # layui/art-template
+    (["<li>${item.title}</li>", "<span>${item.date}</span>", "</li>"], NAVIGATION),  # template strings
+    (["const app = Vue.createApp({", "  data() { return { n: 1 } }", "}).mount('#app')",
+      "<p>{{ n }}</p>"], ARTICLE),                                              # a sample with one tag
+])
+def test_a_client_side_template_is_the_pages_own_markup(block, expected):
+    """A block that is half or more tags of a browser template is the page's machinery,
+    navigation; a code sample in the text that shows one tag stays article."""
+    texts = ["正文第一段。"] + block + ["正文结尾。"]
+    labels = np.array([ARTICLE] + [ARTICLE] * len(block) + [ARTICLE])
+    code_blocks(texts.__getitem__, labels)
+    assert set(labels[1:-1].tolist()) == {expected}
+
+
 def test_small_blocks_after_the_main_text_become_navigation():
     A, N = ARTICLE, NAVIGATION
     # 0-9 chrome, 10-12 the article, 13-14 chrome, 15 a teaser, 16-17 chrome, 18 a long block, 19-20 chrome
