@@ -13,9 +13,9 @@ After decoding, page rules that the paragraph model cannot see run in the order 
 table, `PAGE_RULES` (name, function, the note each changed paragraph gets in its reason):
 `unsupported_spam` (spam with no lexical evidence takes its next label), the opt-in `rescue_empty`, unreadable paragraphs, `numbered_lists`, `cut_at_related_heading`,
 `marked_teasers_and_ads`, `thread_replies`, `drop_trailing_blocks` (not on threads),
-`code_blocks`, `enclosed_prose`, `original_titles`, `contact_lines`, `official_lottery_menus`,
-`keyword_lists` (sure keyword stuffing), `operator_lines` (names shaped like a betting
-operator's), `propagate_spam`, and the spam-lexicon
+`code_blocks`, `enclosed_prose`, `list_sections`, `original_titles`, `title_headline`, `contact_lines`,
+`official_lottery_menus`, `keyword_lists` (sure keyword stuffing), `keyword_variants`, `novel_doorway`,
+`operator_lines` (names shaped like a betting operator's), `propagate_spam`, and the spam-lexicon
 rules of `verdict`: `spread_terms` (an injected brand) and `site_offering` (whole spam sites).
 """
 from __future__ import annotations
@@ -836,6 +836,61 @@ def enclosed_prose(text_of: Callable[[int], str], labels: np.ndarray, han: np.nd
     return out
 
 
+# A section of the text set as a list (a job post's "岗位职责：" and its duties, a manual's
+# "注意事项：" and its points): a heading that ends in a colon, then items numbered 1, 2, 3 …
+# ("1、", "(2)", "③", "四、"), right after article. The classifier, trained on menus of short
+# lines, calls such items navigation; their numbering and their place after the text say they
+# are the text's. A list of links (related reading, a ranking) also follows the text with
+# numbers, so the items must carry a heading that is not a related-list heading, or end like
+# sentences ("；", "。").
+_SECTION_HEAD_RE = re.compile(r"\s*\S{2,12}\s*[:：]\s*")
+_ENUMERATED_RE = re.compile(r"\s*(?:[(（]\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[)）]|(\d{1,2})\s*(?:[、)）]|[.．](?!\d))"
+                            r"|([一二三四五六七八九十]{1,3})\s*[、．.]|([①-⑳]))\s*\S")
+_ITEM_END_RE = re.compile(r"[；;。]\s*$")
+SECTION_MIN_ITEMS = 2
+
+
+def _item_number(text: str) -> int | None:
+    m = _ENUMERATED_RE.match(text)
+    if m is None:
+        return None
+    arabic, chinese, circled = m.group(1) or m.group(2), m.group(3), m.group(4)
+    if circled:
+        return ord(circled) - ord("①") + 1
+    word = chinese or (arabic if arabic and not arabic.isdigit() else None)
+    if word is not None:
+        return _CHINESE_NUMBERS.get(word)
+    return int(arabic)
+
+
+_CHINESE_NUMBERS = {w: k + 1 for k, w in enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五".split())}
+
+
+def list_sections(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+    """Navigation paragraphs that are the text's list sections, relabeled article in place:
+    after an article paragraph, runs of a heading ending in a colon (`_SECTION_HEAD_RE`, not a
+    related-list heading) and the SECTION_MIN_ITEMS or more items numbered from 1 that follow it,
+    or items alone that end like sentences; the runs go on while section follows section."""
+    out: list[int] = []
+    n = len(labels)
+    for a in (labels == ARTICLE).nonzero()[0].tolist():
+        i = a + 1
+        while i < n and labels[i] == NAVIGATION:
+            head = sizes[i] <= 16 and _SECTION_HEAD_RE.fullmatch(text_of(i)) is not None \
+                and _item_number(text_of(i)) is None and not _RELATED_HEADING_RE.fullmatch(text_of(i))
+            k = i + 1 if head else i
+            items, expected = [], 1
+            while k < n and labels[k] == NAVIGATION and _item_number(text_of(k)) == expected:
+                items.append(k)
+                k, expected = k + 1, expected + 1
+            if len(items) < SECTION_MIN_ITEMS or not (head or all(_ITEM_END_RE.search(text_of(j)) for j in items)):
+                break
+            out += ([i] if head else []) + items
+            i = k
+    labels[out] = ARTICLE
+    return out
+
+
 # The page's title (LABELING, cc100 README: "a title line goes by what most of its characters
 # are"). Common Crawl's text, and the batch path's HTML conversion, open with the `<title>`,
 # "headline - site name"; the page's own headline (its h1) repeats the title's opening words as a
@@ -1367,6 +1422,8 @@ PAGE_RULES: tuple[PageRule, ...] = (
              ("segmenter: a line of a code block", "segmenter: the page's own script, left in the text")),
     PageRule("enclosed_prose", lambda s: (enclosed_prose(s.text_of, s.labels, s.marks.han),),
              ("segmenter: a sentence between article paragraphs",)),
+    PageRule("list_sections", lambda s: (list_sections(s.text_of, s.labels, s.sizes),),
+             ("segmenter: a numbered list section of the text, after its article",)),
     PageRule("original_title", lambda s: (original_titles(s.text_of, s.labels, s.sizes, s.marks.original),),
              ("segmenter: an original-title line, page metadata",)),
     PageRule("title_headline", lambda s: (title_headline(s.text_of, s.labels, s.sizes),),

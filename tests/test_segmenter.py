@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from classifier.model import AD, ARTICLE, NAVIGATION
-from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks, enclosed_prose,
+from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks, enclosed_prose, list_sections,
                                   cut_at_related_heading, marked_teasers_and_ads, maybe_code, numbered_lists,
                                   post_header, propagate_spam, segment, thread_replies)
 
@@ -538,3 +538,25 @@ def test_title_headline_marks_the_headline_and_a_title_made_mostly_of_it():
     # spam stays spam
     out, labels = run([headline + "_xx体育", headline], [SPAM, NAVIGATION])
     assert out == [1] and labels.tolist() == [SPAM, ARTICLE]
+
+
+POST = "本公司因业务扩展，现招聘机械设计工程师两名，欢迎有志之士加入我们的团队。"
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # a job post's sections: heading, duties; heading, requirements (one item opens with a number)
+    (["岗位职责：", "1、负责设备的结构设计", "2、编制技术文件", "任职要求：", "（1）机械类专业本科",
+      "（2）3年以上设计经验"], [1, 2, 3, 4, 5, 6]),
+    (["注意事项：", "① 先断电", "② 再拆外壳"], [1, 2, 3]),
+    (["一、安装前检查零件；", "二、按图纸顺序装配。"], [1, 2]),            # items alone that end like sentences
+    (["1. 公司新闻标题一", "2. 公司新闻标题二", "3. 公司新闻标题三"], []),    # a list of links, no heading
+    (["相关阅读：", "1、另一篇文章", "2、第三篇文章"], []),                  # a related-list heading
+    (["岗位职责：", "2、编制技术文件", "3、整理图纸"], []),                  # not numbered from 1
+    (["联系我们：", "1、"], []),                                              # one item is not a list
+])
+def test_list_sections_after_the_text_are_article(lines, expected):
+    texts = [POST] + lines + ["版权所有 © 临江精工"]
+    labels = np.array([ARTICLE] + [NAVIGATION] * (len(lines) + 1))
+    sizes = np.array([len(t) for t in texts])
+    assert list_sections(texts.__getitem__, labels, sizes) == expected
+    assert labels[-1] == NAVIGATION
