@@ -15,7 +15,7 @@ table, `PAGE_RULES` (name, function, the note each changed paragraph gets in its
 `marked_teasers_and_ads`, `thread_replies`, `drop_trailing_blocks` (not on threads),
 `code_blocks`, `enclosed_prose`, `list_sections`, `original_titles`, `title_headline`, `contact_lines`,
 `official_lottery_menus`, `keyword_lists` (sure keyword stuffing), `keyword_variants`, `novel_doorway`,
-`operator_lines` (names shaped like a betting operator's), `propagate_spam`, and the spam-lexicon
+`operator_lines` (names shaped like a betting operator's), `spam_lists`, `propagate_spam`, and the spam-lexicon
 rules of `verdict`: `spread_terms` (an injected brand) and `site_offering` (whole spam sites).
 """
 from __future__ import annotations
@@ -1283,6 +1283,52 @@ def contact_lines(texts, labels: np.ndarray, sizes: np.ndarray, marks: Candidate
     return out
 
 
+# A keyword list the model half recognised (rule 10), the counterfeit-goods lists that comment
+# spam leaves on blogs: a run of short Latin-script lines, one product phrase each, in which
+# several are spam to the model ("cheap nike shox", "wholesale nike shoes"; `unsupported_spam`
+# takes back those without a lexicon term, and a new brand has none) and the others name the
+# same goods ("nike shox nz", "Nike Air Max 90 Chaussures"). The model's spam items are spam
+# then, and so is an item that shares a word of SPAM_LIST_WORD letters with them (or with the
+# items found so, once more). A menu with one odd item does not qualify (SPAM_LIST_MIN_SPAM).
+SPAM_LIST_ITEM_CHARS = 48   # an item is at most this long
+SPAM_LIST_MIN_RUN = 8       # items in the run at least
+SPAM_LIST_MIN_SPAM = 3      # items the model calls spam at least
+SPAM_LIST_MIN_SHARE = 0.1   # ... and at least this share of the run's items
+SPAM_LIST_WORD = 4          # letters of a shared word at least
+_LIST_WORD_RE = re.compile(rf"[A-Za-z]{{{SPAM_LIST_WORD},}}")
+
+
+def spam_lists(texts: Sequence[str], labels: np.ndarray, sizes: np.ndarray, probs: np.ndarray) -> list[int]:
+    """Navigation and article items of a spam keyword list, relabeled spam in place (see
+    SPAM_LIST_*): the items labeled spam or that the model (`probs`) calls spam, and the items
+    sharing a word with them."""
+    if not len(texts):
+        return []
+    latin = (sizes <= SPAM_LIST_ITEM_CHARS) & np.fromiter((t.isascii() for t in texts), bool, len(texts))
+    model_spam = probs.argmax(axis=1) == SPAM
+    out: list[int] = []
+    for a, z in _runs(latin, SPAM_LIST_MIN_RUN):
+        spam = [i for i in range(a, z) if labels[i] == SPAM or model_spam[i]]
+        if len(spam) < max(SPAM_LIST_MIN_SPAM, SPAM_LIST_MIN_SHARE * (z - a)):
+            continue
+        words = {i: {w.lower() for w in _LIST_WORD_RE.findall(texts[i])} for i in range(a, z)}
+        found = [i for i in spam if labels[i] in (NAVIGATION, ARTICLE)]
+        known = set().union(*(words[i] for i in spam))
+        for _ in range(2):  # the spam items' words, then those of the items they found
+            new = [i for i in range(a, z) if labels[i] in (NAVIGATION, ARTICLE) and i not in found and words[i] & known]
+            found += new
+            known = known.union(*(words[i] for i in new))
+        out += sorted(found)
+    labels[out] = SPAM
+    return out
+
+
+def _spam_lists(s: PageState):
+    out = spam_lists(s.texts, s.labels, s.sizes, s.probs)
+    s.sure_seo.update(out)
+    return (out,)
+
+
 # --- the page rules, in order ---------------------------------------------------------------
 
 @dataclass
@@ -1439,6 +1485,8 @@ PAGE_RULES: tuple[PageRule, ...] = (
     PageRule("novel_doorway", _novel_doorway,
              ("segmenter: a spun-novel doorway's title or text (rule 8)",)),
     PageRule("operator_names", _operator_names, ("segmenter: names a betting operator ({operators})",)),
+    PageRule("spam_lists", _spam_lists,
+             ("segmenter: an item of a keyword list whose other items are spam (rule 10)",)),
     PageRule("spam_brands", _spam_brands, ("segmenter: carries a brand found in spam paragraphs of the page",)),
     PageRule("spam_terms", _spam_terms, ("segmenter: holds a promo term of a spam paragraph of the page",)),
     PageRule("spam_site", _spam_site, ("segmenter: part of the offering of a {site} (whole spam site)",)),

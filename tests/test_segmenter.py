@@ -6,6 +6,7 @@ import pytest
 
 from classifier.model import AD, ARTICLE, NAVIGATION
 from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks, enclosed_prose, list_sections,
+                                 spam_lists,
                                   cut_at_related_heading, marked_teasers_and_ads, maybe_code, numbered_lists,
                                   post_header, propagate_spam, segment, thread_replies)
 
@@ -560,3 +561,21 @@ def test_list_sections_after_the_text_are_article(lines, expected):
     sizes = np.array([len(t) for t in texts])
     assert list_sections(texts.__getitem__, labels, sizes) == expected
     assert labels[-1] == NAVIGATION
+
+
+@pytest.mark.parametrize("model_spam, expected", [
+    ([3, 6, 9], [2, 3, 4, 5, 6, 7, 8, 9, 10]),  # three items the model calls spam: the list's goods
+    ([3, 6], []),                                 # two odd items in a menu are not a spam list
+])
+def test_spam_lists_take_the_items_naming_the_same_goods(model_spam, expected):
+    texts = ["Trip to the coast, with photos of the harbour and the old lighthouse on the cliff.", "Reply",
+             "nike free run", "cheap nike free run", "puma suede classic", "mens puma suede",
+             "wholesale puma suede", "nike air zoom", "womens nike air", "discount nike zoom",
+             "puma rider", "Archive", "Contact"]
+    labels = np.array([ARTICLE] + [NAVIGATION] * (len(texts) - 1))
+    probs = np.tile([0.0, 1.0, 0.0, 0.0], (len(texts), 1))
+    probs[0] = [1.0, 0.0, 0.0, 0.0]
+    probs[model_spam] = [0.0, 0.0, 0.0, 1.0]
+    sizes = np.array([len(t) for t in texts])
+    assert spam_lists(texts, labels, sizes, probs) == expected
+    assert labels[1] == NAVIGATION and labels[11] == NAVIGATION  # chrome shares no word

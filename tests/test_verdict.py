@@ -156,7 +156,7 @@ def test_page_rules_are_one_ordered_table():
                      "marked_teasers_and_ads", "thread_replies", "trailing_blocks", "code_blocks", "enclosed_prose", "list_sections",
                      "original_title", "title_headline", "contact_lines", "official_lottery_menu", "keyword_lists",
                      "keyword_variants", "novel_doorway", "operator_names",
-                     "spam_brands", "spam_terms", "spam_site"]
+                     "spam_lists", "spam_brands", "spam_terms", "spam_site"]
     for r in segmenter.PAGE_RULES:
         assert callable(r.apply) and all(isinstance(n, str) and n.startswith("segmenter: ") for n in r.notes)
 
