@@ -6,6 +6,7 @@ import pytest
 
 from classifier.model import AD, ARTICLE, NAVIGATION
 from classifier.segmenter import (_viterbi_windows, code_blocks, code_like, drop_trailing_blocks, enclosed_prose, list_sections,
+                                 dateline_headlines,
                                  spam_lists,
                                   cut_at_related_heading, marked_teasers_and_ads, maybe_code, numbered_lists,
                                   post_header, propagate_spam, segment, thread_replies)
@@ -579,3 +580,23 @@ def test_spam_lists_take_the_items_naming_the_same_goods(model_spam, expected):
     sizes = np.array([len(t) for t in texts])
     assert spam_lists(texts, labels, sizes, probs) == expected
     assert labels[1] == NAVIGATION and labels[11] == NAVIGATION  # chrome shares no word
+
+
+BODY = "记者从会上获悉，全市今年新建的三十个社区食堂已全部投入运营，日均服务老人超过五千人次。"
+
+
+@pytest.mark.parametrize("lines, labels, expected", [
+    (["-", "社区食堂全部投入运营", "2024/03/05 10:12 来源：临江日报", BODY], "NNNA", [1]),
+    (["某某娱乐官网", "?", "社区食堂全部投入运营", "2024-03-05 作者：周文", "临江日报 第12期", BODY], "SNNNNA", [2]),
+    (["临江县农业信息网", "2024-03-05 来源：县农业局", BODY], "NNA", []),         # a site's name
+    (["社区食堂全部投入运营。", "2024-03-05 来源：临江日报", BODY], "NNA", []),   # a sentence
+    (["社区食堂全部投入运营", "首页 > 民生 > 正文", BODY], "NNA", []),           # no dateline below
+    (["首页 新闻 民生 体育", "社区食堂全部投入运营", "2024-03-05 来源：临江日报", BODY], "NNNA", []),  # chrome first
+])
+def test_a_text_opening_with_its_headline_above_a_dateline(lines, labels, expected):
+    from classifier.model import SPAM
+
+    codes = {"A": ARTICLE, "N": NAVIGATION, "S": SPAM}
+    labels = np.array([codes[c] for c in labels])
+    sizes = np.array([len(t) for t in lines])
+    assert dateline_headlines(lines.__getitem__, labels, sizes) == expected

@@ -154,7 +154,7 @@ def test_page_rules_are_one_ordered_table():
     names = [r.name for r in segmenter.PAGE_RULES]
     assert names == ["unsupported_spam", "rescue_empty", "unreadable", "numbered_lists", "related_list",
                      "marked_teasers_and_ads", "thread_replies", "trailing_blocks", "code_blocks", "enclosed_prose", "list_sections",
-                     "original_title", "title_headline", "contact_lines", "official_lottery_menu", "keyword_lists",
+                     "original_title", "title_headline", "dateline_headline", "contact_lines", "official_lottery_menu", "keyword_lists",
                      "keyword_variants", "novel_doorway", "operator_names",
                      "spam_lists", "spam_brands", "spam_terms", "spam_site"]
     for r in segmenter.PAGE_RULES:
