@@ -5,6 +5,7 @@ computes, in the same dtypes and the same order of floating-point operations, so
 features, scores and labels are identical whichever runs; `tests/test_kernels.py` checks that.
 """
 from libc.math cimport INFINITY, sqrtf
+from libc.stdlib cimport free, malloc, realloc
 from libc.stdint cimport int8_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 
 import numpy as np
@@ -716,59 +717,87 @@ def decode_page(const double[:, ::1] probs, double[:, ::1] emit, const double[:,
     return labels_a, labels_a != top_a
 
 
-def page_scan(const Py_ssize_t[::1] codes, const uint8_t[::1] table):
-    """What the cleaner's repairs look for, in one pass (`table` bits, clipped to its last
-    entry: 1 may open a glued marker, 2 may be its second character, 4 a toned pinyin vowel):
-    (the places where a 1 is followed by a 2, whether a 4 occurs)."""
-    cdef Py_ssize_t size = codes.shape[0], last = table.shape[0] - 1, i, c, heads = 0
-    cdef uint8_t cls, prev = 0, seen = 0
-    with nogil:
-        for i in range(size):
-            c = codes[i]
-            cls = table[c if c < last else last]
-            if (prev & 1) and (cls & 2):
-                heads += 1
-            seen |= cls
-            prev = cls
-    at_a = np.empty(heads, dtype=np.int64)
-    cdef int64_t[::1] at = at_a
-    cdef Py_ssize_t k = 0
-    if heads:
-        prev = 0
-        with nogil:
-            for i in range(size):
-                c = codes[i]
-                cls = table[c if c < last else last]
-                if (prev & 1) and (cls & 2):
-                    at[k] = i - 1
-                    k += 1
-                prev = cls
-    return at_a, bool(seen & 4)
-
-
-def mojibake_counts(const Py_ssize_t[::1] codes, const uint8_t[::1] classes, int rare_class, int common_class,
-                    int min_rare, double min_share):
-    """`repair.mojibake_report`'s counts in one pass (`classes`: `repair.char_classes`, clipped
-    to its last entry): (rare characters, common characters, the (start, end) of each line,
-    between newlines, holding at least `min_rare` rare characters that make `min_share` of its
-    rare and common ones)."""
-    cdef Py_ssize_t size = codes.shape[0], last = classes.shape[0] - 1, i, c, start = 0
-    cdef int64_t rare = 0, common = 0, line_rare = 0, line_common = 0
-    cdef uint8_t cls
+def page_pass(const Py_ssize_t[::1] codes, const uint8_t[::1] table, int rare_class, int common_class,
+              int min_rare, double min_share):
+    """What the cleaner reads of a page before scoring, in one pass over its code points
+    instead of three (`table`: `cleaner._page_table`, clipped to its last entry; bits 0-1 the
+    kind of `lines`, bits 2-4 those of the repairs' scan, bits 5-6 the class of
+    `repair.char_classes`): ((starts, ends, widths) of its lines as `lines` gives them, the
+    places where a glued marker may start (a character with bit 2 followed by one with bit 3),
+    whether a toned pinyin vowel (bit 4) occurs, and `repair.mojibake_report`'s counts (rare
+    characters, common characters, the (start, end) of each line between newlines holding at
+    least `min_rare` rare characters that make `min_share` of its rare and common ones))."""
+    cdef Py_ssize_t size = codes.shape[0], last = table.shape[0] - 1, i, c, start = 0, mstart = 0
+    cdef Py_ssize_t nlines = 0, cap = 64 + size // 16, nheads = 0, hcap = 16
+    cdef uint8_t t, k, cls, prev = 0, seen = 0
+    cdef int solid = 0
+    cdef int64_t wide = 0, rare = 0, common = 0, line_rare = 0, line_common = 0
+    cdef int64_t* buf = <int64_t*>malloc(3 * cap * sizeof(int64_t))
+    cdef int64_t* hbuf = <int64_t*>malloc(hcap * sizeof(int64_t))
+    cdef int64_t* grown
+    cdef int64_t[::1] sv, ev, wv, hv
+    if buf == NULL or hbuf == NULL:
+        free(buf)
+        free(hbuf)
+        raise MemoryError()
     spans = []
-    for i in range(size + 1):
-        c = codes[i] if i < size else 10
-        if c == 10:
-            if line_rare >= min_rare and line_rare >= min_share * (line_rare + line_common):
-                spans.append((start, i))
-            rare += line_rare
-            common += line_common
-            line_rare = line_common = 0
-            start = i + 1
-            continue
-        cls = classes[c if c < last else last]
-        if cls == rare_class:
-            line_rare += 1
-        elif cls == common_class:
-            line_common += 1
-    return rare, common, spans
+    try:
+        for i in range(size + 1):
+            if i < size:
+                c = codes[i]
+                t = table[c if c < last else last]
+            else:
+                c, t = 10, 2
+            k = t & 3
+            if k == 2:
+                if solid:
+                    if nlines == cap:
+                        grown = <int64_t*>realloc(buf, 6 * cap * sizeof(int64_t))
+                        if grown == NULL:
+                            raise MemoryError()
+                        buf = grown
+                        cap *= 2
+                    buf[3 * nlines], buf[3 * nlines + 1], buf[3 * nlines + 2] = start, i, (i - start) + wide
+                    nlines += 1
+                start, solid, wide = i + 1, 0, 0
+            else:
+                solid |= k == 0
+                wide += c >= 0x1100
+            if (prev & 4) and (t & 8):
+                if nheads == hcap:
+                    grown = <int64_t*>realloc(hbuf, 2 * hcap * sizeof(int64_t))
+                    if grown == NULL:
+                        raise MemoryError()
+                    hbuf = grown
+                    hcap *= 2
+                hbuf[nheads] = i - 1
+                nheads += 1
+            seen |= t
+            prev = t
+            if c == 10:
+                if line_rare >= min_rare and line_rare >= min_share * (line_rare + line_common):
+                    spans.append((mstart, i))
+                rare += line_rare
+                common += line_common
+                line_rare = line_common = 0
+                mstart = i + 1
+                continue
+            cls = (t >> 5) & 3
+            if cls == rare_class:
+                line_rare += 1
+            elif cls == common_class:
+                line_common += 1
+        starts_a = np.empty(nlines, dtype=np.int64)
+        ends_a = np.empty(nlines, dtype=np.int64)
+        widths_a = np.empty(nlines, dtype=np.int64)
+        heads_a = np.empty(nheads, dtype=np.int64)
+        sv, ev, wv, hv = starts_a, ends_a, widths_a, heads_a
+        for i in range(nlines):
+            sv[i], ev[i], wv[i] = buf[3 * i], buf[3 * i + 1], buf[3 * i + 2]
+        for i in range(nheads):
+            hv[i] = hbuf[i]
+    finally:
+        free(buf)
+        free(hbuf)
+    return (starts_a, ends_a, widths_a), heads_a, bool(seen & 16), (rare, common, spans)
+

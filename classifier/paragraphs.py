@@ -141,12 +141,17 @@ def _line_table() -> np.ndarray:
     return table
 
 
-def paragraph_bounds(text: str, codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def paragraph_bounds(text: str, codes: np.ndarray | None = None,
+                     lines: tuple | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Start and end offsets of the paragraphs of `text` as arrays (the fast form of
-    `split_paragraphs`). `codes` may pass the text's code points when already computed."""
+    `split_paragraphs`). `codes` may pass the text's code points when already computed, and
+    `lines` the (starts, ends, widths) of its lines as `_kernels.lines` gives them (the
+    cleaner has them from `_kernels.page_pass`)."""
     if codes is None:
         codes = codes_of(text)
-    if kernels.compiled is not None:
+    if lines is not None:
+        starts, ends, widths = lines
+    elif kernels.compiled is not None:
         starts, ends, widths = kernels.compiled.lines(codes, _line_table())
     else:
         starts, ends = _lines(text, codes)

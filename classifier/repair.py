@@ -244,7 +244,7 @@ def mojibake_report(text: str, codes: np.ndarray | None = None, counts: tuple | 
     Keys: status, rare (rare characters), common, rare_share, utf8_coverage (None when not
     computed), replacement (U+FFFD count), lines (suspect lines, when only some lines of a
     multi-line text are mojibake). `codes` may pass the text's code points when already
-    computed, and `counts` what `_kernels.mojibake_counts` gives for them (rare, common, the
+    computed, and `counts` what `_kernels.page_pass` counts for them (rare, common, the
     spans of the candidate lines).
     """
     report = {"status": OK, "rare": 0, "common": 0, "rare_share": 0.0, "utf8_coverage": None,

@@ -77,16 +77,16 @@ def test_page_rule_candidates_match_numpy(cleaner):
     from classifier.normalize import codes_of
     from classifier.paragraphs import paragraph_bounds
     from classifier import repair
-    from classifier.cleaner import _TONED, _mojibake_counts, _Scan
+    from classifier.cleaner import _TONED, _page_pass
     from classifier.segmenter import page_candidates
 
     def masks(text):
         codes = codes_of(text)
-        starts, ends = paragraph_bounds(text, codes)
+        starts, ends, scan, counts = _page_pass(text, codes)
+        alone = paragraph_bounds(text, codes)  # (by `_kernels.lines` when compiled)
+        assert np.array_equal(starts, alone[0]) and np.array_equal(ends, alone[1])
         lengths = page_candidates(codes, starts, ends).lengths
         assert lengths.tolist() == [len(text[a:z].strip()) for a, z in zip(starts.tolist(), ends.tolist())]
-        scan = _Scan.of(text, codes)
-        counts = _mojibake_counts(codes)
         counted, plain = (repair.mojibake_report(text, codes, c) for c in (counts, None))
         assert (counted["status"], counted["lines"]) == (plain["status"], plain["lines"]), text[:40]
         rare = np.count_nonzero(repair.char_classes().take(codes, mode="clip") == repair.RARE)
