@@ -690,7 +690,7 @@ class Cleaner:
                 scanned[new] = True
             return found
         state = PageState(texts.__getitem__, texts, labels, probs, sizes, marks, hits, p.flagged,
-                          self.options.rescue_empty)
+                          self.options.rescue_empty, codes=p.codes)
         run_page_rules(state, notes)
         stats, terms = stats_of(texts, labels, probs, sizes, hits() if (labels == SPAM).any() else [], state.site,
                                 state.sure_seo)
