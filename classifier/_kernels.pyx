@@ -92,6 +92,8 @@ def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::
     cdef float count
     cdef Py_ssize_t runs, base
     cdef Py_ssize_t[3] at_order
+    cdef Py_ssize_t t0, t1, t2
+    cdef uint64_t f0, f1, seed1 = seeds[1], seed2 = seeds[2] if max_order > 1 else 0, seed3 = seeds[3] if max_order > 2 else 0
     cdef int64_t[32] counts
     cdef int64_t[256] hist
     cdef Py_ssize_t ncombos = bits.shape[0]
@@ -109,6 +111,7 @@ def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::
             at += lens[j]
         # where each order's hashes start
         base = 0
+        at_order[0] = at_order[1] = at_order[2] = 0
         for o in range(orders):
             at_order[o] = base
             for j in range(n):
@@ -137,20 +140,32 @@ def batch_core(const Py_ssize_t[::1] raw, const int64_t[::1] s, const int64_t[::
                 stats[j, ends_col] = sent_end_of[cid[b - 1]]
                 stats[j, bullet_col] = bullet_of[cid[a]]
             stats[j, indent_col] = <float>(a - s[j])
-            # n-grams of each order: windows inside the paragraph, FNV-mixed and finalised
+            # n-grams of each order: windows inside the paragraph, FNV-mixed and finalised. All
+            # orders in one walk over the paragraph (each window's characters read once; the
+            # hashes still go to their order's run): the same hashes and, in integers modulo
+            # 2**64, the same sum as order after order.
             sums = 0
+            t0, t1, t2 = at_order[0], at_order[1], at_order[2]
+            for i in range(a, b):
+                f0 = <uint64_t>folded[i]
+                h = _final((f0 ^ seed1) * FNV, mask)
+                hashes[t0] = <int64_t>h
+                sums += h
+                t0 += 1
+                if orders > 1 and i + 1 < b:
+                    f1 = <uint64_t>folded[i + 1]
+                    h = _final((((f0 ^ seed2) * FNV) ^ f1) * FNV, mask)
+                    hashes[t1] = <int64_t>h
+                    sums += h
+                    t1 += 1
+                    if orders > 2 and i + 2 < b:
+                        h = _final((((((f0 ^ seed3) * FNV) ^ f1) * FNV) ^ <uint64_t>folded[i + 2]) * FNV, mask)
+                        hashes[t2] = <int64_t>h
+                        sums += h
+                        t2 += 1
+            at_order[0], at_order[1], at_order[2] = t0, t1, t2
             count = 0
             for o in range(orders):
-                t = at_order[o]
-                for i in range(a, b - o):
-                    h = (<uint64_t>folded[i] ^ seeds[o + 1]) * FNV
-                    for k in range(1, o + 1):
-                        h = (h ^ <uint64_t>folded[i + k]) * FNV
-                    h = _final(h, mask)
-                    hashes[t] = <int64_t>h
-                    sums += h
-                    t += 1
-                at_order[o] = t
                 count += <float>group[o, j]
             scale[j] = 1.0 / sqrtf(count if count > 1.0 else 1.0)
             fingerprint[j] = (<double>sums + <double>(0.5 * count)) + <double>lens[j] * 1e12
