@@ -774,13 +774,15 @@ def _runs(flags: np.ndarray, min_length: int) -> list[tuple[int, int]]:
 
 
 def code_blocks(text_of: Callable[[int], str], labels: np.ndarray,
-                maybe: np.ndarray | None = None) -> tuple[list[int], list[int]]:
+                maybe: np.ndarray | None = None, probs: np.ndarray | None = None) -> tuple[list[int], list[int]]:
     """Relabel code blocks in place: runs of at least CODE_MIN_RUN code-like paragraphs
     (`code_like` of ``text_of(i)``), none of them spam. The classifier, trained on
     prose, calls shell lines and code navigation, and a page's leaked analytics script article.
     A block that is the page's own script (`_PAGE_SCRIPT_RE`, or half its lines tags of a
     client-side template, `_TEMPLATE_TAG_RE`) becomes navigation; in any
-    other block the navigation and ad lines become article. `maybe` (see `maybe_code`) limits the
+    other block the navigation and ad lines become article, and so does the navigation paragraph
+    right after it that the model (`probs`) calls article: the decoding, which saw the block as
+    chrome, took the sentence that follows it along. `maybe` (see `maybe_code`) limits the
     paragraphs tested. Returns (indexes made article, indexes made navigation)."""
     code = labels != SPAM  # an ad too: the model, trained on real pages, calls a shell line with a path or an address one
     if maybe is not None:
@@ -798,6 +800,9 @@ def code_blocks(text_of: Callable[[int], str], labels: np.ndarray,
         script = _PAGE_SCRIPT_RE.search("\n".join(lines)) or 2 * sum(map(bool, map(_TEMPLATE_TAG_RE.search, lines))) >= len(lines)
         out, new = (to_navigation, NAVIGATION) if script else (to_article, ARTICLE)
         out += [i for i in range(a, z) if labels[i] != new]
+        if not script and probs is not None and z < len(labels) and labels[z] == NAVIGATION \
+                and probs[z].argmax() == ARTICLE:
+            to_article.append(z)
     labels[to_article] = ARTICLE
     labels[to_navigation] = NAVIGATION
     return to_article, to_navigation
@@ -951,16 +956,19 @@ def dateline_headlines(text_of: Callable[[int], str], labels: np.ndarray, sizes:
     return [h]
 
 
-def title_headline(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> list[int]:
+def title_headline(text_of: Callable[[int], str], labels: np.ndarray,
+                   sizes: np.ndarray) -> tuple[list[int], list[int]]:
     """Navigation paragraphs that are the page's headline: a later paragraph that the first
     one (the title) opens with, of TITLE_HEADLINE_MIN weight at least and not a breadcrumb;
     and the title itself when that headline is TITLE_HEADLINE_SHARE of it. Relabeled article
-    in place; spam and ads stay."""
+    in place; spam and ads stay. A title that such a headline is less of goes by the rest, its
+    site's path and name: navigation, if it was article. Returns (indexes made article,
+    indexes made navigation)."""
     if len(labels) < 2:
-        return []
+        return [], []
     title = text_of(0).strip(_TITLE_STRIP)
     if len(title) < TITLE_HEADLINE_MIN // 2 or _BREADCRUMB_RE.search(title):
-        return []
+        return [], []
     window = sizes[1:TITLE_HEADLINE_WINDOW]
     heads = []
     for k in ((window <= sizes[0]) & (window >= TITLE_HEADLINE_MIN // 2)).nonzero()[0].tolist():
@@ -968,12 +976,16 @@ def title_headline(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.
         if line and title.startswith(line) and _title_weight(line) >= TITLE_HEADLINE_MIN:
             heads.append(k + 1)
     if not heads:
-        return []
+        return [], []
+    to_navigation = []
     if _title_weight(text_of(heads[0]).strip(_TITLE_STRIP)) >= TITLE_HEADLINE_SHARE * _title_weight(title):
         heads.insert(0, 0)
+    elif labels[0] == ARTICLE:
+        to_navigation = [0]
     out = [i for i in heads if labels[i] == NAVIGATION]
     labels[out] = ARTICLE
-    return out
+    labels[to_navigation] = NAVIGATION
+    return out, to_navigation
 
 
 RESCUE_FLOOR = 0.03    # article probability a paragraph must beat to count for the rescued run
@@ -1521,7 +1533,7 @@ PAGE_RULES: tuple[PageRule, ...] = (
     PageRule("thread_replies", _thread, ("segmenter: a post's text in a thread",)),
     PageRule("trailing_blocks", lambda s: ([] if s.thread else drop_trailing_blocks(s.labels, s.sizes, s.text_of),),
              ("segmenter: a small block after the main text (related or teaser)",)),
-    PageRule("code_blocks", lambda s: code_blocks(s.text_of, s.labels, s.marks.code),
+    PageRule("code_blocks", lambda s: code_blocks(s.text_of, s.labels, s.marks.code, s.probs),
              ("segmenter: a line of a code block", "segmenter: the page's own script, left in the text")),
     PageRule("enclosed_prose", lambda s: (enclosed_prose(s.text_of, s.labels, s.marks.han),),
              ("segmenter: a sentence between article paragraphs",)),
@@ -1529,8 +1541,9 @@ PAGE_RULES: tuple[PageRule, ...] = (
              ("segmenter: a numbered list section of the text, after its article",)),
     PageRule("original_title", lambda s: (original_titles(s.text_of, s.labels, s.sizes, s.marks.original),),
              ("segmenter: an original-title line, page metadata",)),
-    PageRule("title_headline", lambda s: (title_headline(s.text_of, s.labels, s.sizes),),
-             ("segmenter: the page's headline, which its title opens with",)),
+    PageRule("title_headline", lambda s: title_headline(s.text_of, s.labels, s.sizes),
+             ("segmenter: the page's headline, which its title opens with",
+              "segmenter: the page's title, more its site's path and name than its headline")),
     PageRule("dateline_headline", lambda s: ([] if s.thread else dateline_headlines(s.text_of, s.labels, s.sizes),),
              ("segmenter: the headline the text opens with, above its dateline",)),
     PageRule("contact_lines", lambda s: (contact_lines(s.texts, s.labels, s.sizes, marks=s.marks),),

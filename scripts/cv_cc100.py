@@ -119,7 +119,7 @@ def main() -> None:
     ap.add_argument("--class-weight", help="TrainOptions.class_weight for the fold models: four numbers, "
                     "article,navigation,ad,spam (use another --prefix)")
     ap.add_argument("--real-weight", type=float, default=1.0,
-                    help="weight of the cc100 half in the fold models (the shipped model: 1.5)")
+                    help="weight of the cc100 half in the fold models (the shipped model: 3)")
     ap.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                     help="another TrainOptions field for the fold models, e.g. C=1.0 (repeatable)")
     args = ap.parse_args()

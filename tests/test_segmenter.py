@@ -527,19 +527,23 @@ def test_title_headline_marks_the_headline_and_a_title_made_mostly_of_it():
         return title_headline(lines.__getitem__, labels, sizes), labels
 
     headline = "城西区启动老旧小区加装电梯试点工作"
-    assert run([headline + "_城西新闻网", "首页", headline, "正文"])[0] == [0, 2]
-    # the headline is a small share of a title of a long site path: only the headline
+    assert run([headline + "_城西新闻网", "首页", headline, "正文"])[0] == ([0, 2], [])
+    # the headline is a small share of a title of a long site path: only the headline, and a
+    # title the model called article goes by the rest of it, navigation
     path = "家用泡菜坛子的选购与开坛方法 - 厨房用品 - 生活百科 - 青柠居家网 - 居家生活从这里开始"
-    assert run([path, "家用泡菜坛子的选购与开坛方法", "正文"])[0] == [1]
+    assert run([path, "家用泡菜坛子的选购与开坛方法", "正文"])[0] == ([1], [])
+    out, labels = run([path, "家用泡菜坛子的选购与开坛方法", "正文"], [ARTICLE, NAVIGATION, ARTICLE])
+    assert out == ([1], [0]) and labels.tolist() == [NAVIGATION, ARTICLE, ARTICLE]
     # a menu item, a site name or a breadcrumb is no headline
-    assert run(["产品中心 - 鸿达阀门制造有限公司", "产品中心", "正文"])[0] == []
-    assert run(["首页 > 新闻中心 > 城西区启动老旧小区加装电梯", "首页 > 新闻中心 > 城西区启动老旧小区加装电梯"])[0] == []
+    assert run(["产品中心 - 鸿达阀门制造有限公司", "产品中心", "正文"])[0] == ([], [])
+    assert run(["首页 > 新闻中心 > 城西区启动老旧小区加装电梯", "首页 > 新闻中心 > 城西区启动老旧小区加装电梯"])[0] == ([], [])
     # Latin script counts words: two words are a menu item, a sentence is a headline
-    assert run(["Weekly Devotionals - Lighthouse", "Weekly Devotionals"])[0] == []
-    assert run(["Jetstar Asia opens a pilot cadet school - Aviation Daily", "Jetstar Asia opens a pilot cadet school"])[0] == [0, 1]
+    assert run(["Weekly Devotionals - Lighthouse", "Weekly Devotionals"])[0] == ([], [])
+    assert run(["Jetstar Asia opens a pilot cadet school - Aviation Daily", "Jetstar Asia opens a pilot cadet school"])[0] \
+        == ([0, 1], [])
     # spam stays spam
     out, labels = run([headline + "_xx体育", headline], [SPAM, NAVIGATION])
-    assert out == [1] and labels.tolist() == [SPAM, ARTICLE]
+    assert out == ([1], []) and labels.tolist() == [SPAM, ARTICLE]
 
 
 POST = "本公司因业务扩展，现招聘机械设计工程师两名，欢迎有志之士加入我们的团队。"

@@ -209,7 +209,7 @@ def test_the_retraining_loop_teaches_a_new_brand(tmp_path):
     import _shared
 
     cc100 = _shared.SHARED / "data" / "cc100" / "train.jsonl"
-    shipped_sources = [ROOT / "labeled"] + (["--weight", f"{cc100.name}=1.5", cc100] if cc100.exists() else [])
+    shipped_sources = [ROOT / "labeled"] + (["--weight", f"{cc100.name}=3", cc100] if cc100.exists() else [])
     code, out, err = run_cli("train", *shipped_sources, new, "--weight", f"{new}=5", "-o", model)
     assert code == 0, err
     assert BRAND in out and BRAND2 in out  # train names the brands it learned
