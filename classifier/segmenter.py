@@ -1380,11 +1380,11 @@ def spam_lists(texts: Sequence[str], labels: np.ndarray, sizes: np.ndarray, prob
         if len(spam) < max(SPAM_LIST_MIN_SPAM, SPAM_LIST_MIN_SHARE * (z - a)):
             continue
         words = {i: {w.lower() for w in _LIST_WORD_RE.findall(texts[i])} for i in range(a, z)}
-        found = [i for i in spam if labels[i] in (NAVIGATION, ARTICLE)]
+        found = {i for i in spam if labels[i] in (NAVIGATION, ARTICLE)}
         known = set().union(*(words[i] for i in spam))
         for _ in range(2):  # the spam items' words, then those of the items they found
             new = [i for i in range(a, z) if labels[i] in (NAVIGATION, ARTICLE) and i not in found and words[i] & known]
-            found += new
+            found.update(new)
             known = known.union(*(words[i] for i in new))
         out += sorted(found)
     labels[out] = SPAM

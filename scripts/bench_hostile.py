@@ -50,6 +50,12 @@ def shape_pages(n: int) -> dict[str, list[str]]:
         "keyword variants": [f"产品{i}价格_产品{i}多少钱_产品{i}厂家" for i in range(n)],
         "novel doorway titles": [f"精彩小说 书{i}- 第{i}章：开始！ 水落石出 春华秋实 推荐-p2" for i in range(n)],
         "title echoes": ["某某城市启动老旧小区加装电梯试点工作_新闻网"] + [f"某某城市启动老旧小区加装电梯试点{i}" for i in range(n)],
+        "sections after text": [t for i in range(n // 4) for t in ("本公司现招聘工程师，欢迎加入我们的团队，待遇从优。", "岗位职责：",
+                                                                   f"1、负责设计{i}", "2、编写文档")],
+        "product keyword lines": [f"cheap brand{i % 50} shoes outlet" if i % 5 == 0 else f"brand{i % 50} running shoes"
+                                  for i in range(n)],
+        "datelines": [t for i in range(n // 3) for t in ("社区食堂全部投入运营", f"2024-03-0{i % 9 + 1} 来源：日报",
+                                                         "记者从会上获悉，全市今年新建的社区食堂已全部投入运营。")],
     }
 
 
