@@ -853,9 +853,11 @@ _ENUMERATED_RE = re.compile(r"\s*(?:[(（]\s*(\d{1,2}|[一二三四五六七八�
                             r"|([一二三四五六七八九十]{1,3})\s*[、．.]|([①-⑳]))\s*\S")
 _ITEM_END_RE = re.compile(r"[；;。]\s*$")
 SECTION_MIN_ITEMS = 2
+_CHINESE_NUMBERS = {w: k + 1 for k, w in enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五".split())}
 
 
 def _item_number(text: str) -> int | None:
+    """The number an enumerated item opens with ("3、", "（三）", "③", "三、"), or None."""
     m = _ENUMERATED_RE.match(text)
     if m is None:
         return None
@@ -867,8 +869,6 @@ def _item_number(text: str) -> int | None:
         return _CHINESE_NUMBERS.get(word)
     return int(arabic)
 
-
-_CHINESE_NUMBERS = {w: k + 1 for k, w in enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五".split())}
 
 
 def list_sections(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> list[int]:
@@ -931,8 +931,8 @@ DATELINE_TEXT_WITHIN = 4   # article within this many paragraphs after the datel
 
 def dateline_headlines(text_of: Callable[[int], str], labels: np.ndarray, sizes: np.ndarray) -> list[int]:
     """The page's opening headline: its first paragraph with words that is not spam (an injected
-    title above it), if it is among the first
-    OPENING_LINES, labeled navigation, right above a dateline (`_DATELINE_RE`, at most
+    title above it), if it is among the first OPENING_LINES, labeled navigation, right above
+    a dateline (`_DATELINE_RE`, at most
     DATELINE_MAX_CHARS) that article follows within DATELINE_TEXT_WITHIN paragraphs, short and
     not ending like a sentence, nor a breadcrumb, list item, field or member's counts
     (`_NOT_HEADLINE_RE`). Relabeled article in place. Only the opening one: a full page's
