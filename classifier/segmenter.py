@@ -1366,33 +1366,43 @@ SPAM_LIST_WORD = 4          # letters of a shared word at least
 _LIST_WORD_RE = re.compile(rf"[A-Za-z]{{{SPAM_LIST_WORD},}}")
 
 
-def spam_lists(texts: Sequence[str], labels: np.ndarray, sizes: np.ndarray, probs: np.ndarray) -> list[int]:
+def spam_lists(texts: Sequence[str], labels: np.ndarray, sizes: np.ndarray, probs: np.ndarray,
+               han: np.ndarray | None = None) -> list[int]:
     """Navigation and article items of a spam keyword list, relabeled spam in place (see
     SPAM_LIST_*): the items labeled spam or that the model (`probs`) calls spam, and the items
-    sharing a word with them."""
-    if not len(texts):
+    sharing a word with them. `han` (each paragraph's count of Han characters, see
+    `page_candidates`) spares reading the paragraphs that hold some; and a page with fewer
+    than SPAM_LIST_MIN_SPAM spam items has no such list."""
+    spamish = (labels == SPAM) | (probs.argmax(axis=1) == SPAM) if len(labels) else labels < 0
+    if spamish.sum() < SPAM_LIST_MIN_SPAM:
         return []
-    latin = (sizes <= SPAM_LIST_ITEM_CHARS) & np.fromiter((t.isascii() for t in texts), bool, len(texts))
-    model_spam = probs.argmax(axis=1) == SPAM
+    maybe = sizes <= SPAM_LIST_ITEM_CHARS
+    if han is not None:
+        maybe &= han == 0
     out: list[int] = []
-    for a, z in _runs(latin, SPAM_LIST_MIN_RUN):
-        spam = [i for i in range(a, z) if labels[i] == SPAM or model_spam[i]]
-        if len(spam) < max(SPAM_LIST_MIN_SPAM, SPAM_LIST_MIN_SHARE * (z - a)):
+    for first, stop in _runs(maybe, SPAM_LIST_MIN_RUN):
+        if spamish[first:stop].sum() < SPAM_LIST_MIN_SPAM:
             continue
-        words = {i: {w.lower() for w in _LIST_WORD_RE.findall(texts[i])} for i in range(a, z)}
-        found = {i for i in spam if labels[i] in (NAVIGATION, ARTICLE)}
-        known = set().union(*(words[i] for i in spam))
-        for _ in range(2):  # the spam items' words, then those of the items they found
-            new = [i for i in range(a, z) if labels[i] in (NAVIGATION, ARTICLE) and i not in found and words[i] & known]
-            found.update(new)
-            known = known.union(*(words[i] for i in new))
-        out += sorted(found)
+        latin = np.fromiter((texts[i].isascii() for i in range(first, stop)), bool, stop - first)
+        for a, z in _runs(latin, SPAM_LIST_MIN_RUN):
+            a, z = a + first, z + first
+            spam = [i for i in range(a, z) if spamish[i]]
+            if len(spam) < max(SPAM_LIST_MIN_SPAM, SPAM_LIST_MIN_SHARE * (z - a)):
+                continue
+            words = {i: {w.lower() for w in _LIST_WORD_RE.findall(texts[i])} for i in range(a, z)}
+            found = {i for i in spam if labels[i] in (NAVIGATION, ARTICLE)}
+            known = set().union(*(words[i] for i in spam))
+            for _ in range(2):  # the spam items' words, then those of the items they found
+                new = [i for i in range(a, z) if labels[i] in (NAVIGATION, ARTICLE) and i not in found and words[i] & known]
+                found.update(new)
+                known = known.union(*(words[i] for i in new))
+            out += sorted(found)
     labels[out] = SPAM
     return out
 
 
 def _spam_lists(s: PageState):
-    out = spam_lists(s.texts, s.labels, s.sizes, s.probs)
+    out = spam_lists(s.texts, s.labels, s.sizes, s.probs, s.marks.han)
     s.sure_seo.update(out)
     return (out,)
 
