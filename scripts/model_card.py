@@ -123,9 +123,10 @@ def main() -> None:
                   f"{kept['pages_95']} of {kept['pages']} pages keep 95%", "",
                   "The held-out and cross-validation figures are the paragraph classifier's after the HMM; the seed "
                   "and dev figures also include the segmenter's page rules (numbered lists, related-list headings, "
-                  "marked teasers, thread posts, trailing blocks, code blocks, enclosed sentences, original titles, "
-                  "the page's headline, contact lines, a portal's lottery menu, keyword lists, keyword-variant lists, "
-                  "spun-novel doorways, operator names, spam brands and terms, "
+                  "marked teasers, thread posts, trailing blocks, code blocks and page templates, enclosed sentences, "
+                  "list sections, original titles, the page's headline, the opening headline above its dateline, "
+                  "contact lines, a portal's lottery menu, keyword lists, keyword-variant lists, spun-novel doorways, "
+                  "operator names, keyword lists of goods, spam brands and terms, "
                   "whole spam sites; "
                   "see README).", ""]
         rescue = eval_rescue.measure()
