@@ -525,8 +525,13 @@ _DATE_TIME = (rf"(?:\d{{2,4}}{_SP}[-/.年]{_SP})?\d{{1,2}}{_SP}[-/.月]{_SP}\d{{
 _AGO = rf"(?:\d+{_SP}(?:秒|分钟|小时|天|周|个?月|年){_SP}前|刚刚|(?:昨天|前天|今天){_SP}\d{{1,2}}:\d{{2}})"
 _TIME_RE = re.compile(rf"{_DATE_TIME}|{_AGO}")
 _TIME_HINT_RE = re.compile(rf"\d{_SP1}[:：点时]|前|刚刚")  # a cheap test that every time passes
-_POST_MARK_RE = re.compile(r"发表于|發表於|发布于|發佈於|回复于|回覆於|评论于|\d+\s*[楼樓]|[楼樓]主|沙发|板凳|地板"
-                           r"|#\s*\d+|来自|來自|IP\s*属地|只看该作者")
+# A post mark: "发表于", "2楼", "楼主", "#3", "来自", "IP属地" ... (`_post_marked`). Two patterns whose
+# alternatives each open with a fixed character, which lets the regex engine skip to the
+# characters that may open a match instead of trying every alternative at every character (as
+# the one pattern with "\d+\s*[楼樓]" among the words did).
+_POST_WORD_RE = re.compile(r"发表于|發表於|发布于|發佈於|回复于|回覆於|评论于|楼主|樓主|沙发|板凳|地板|#\s*\d|来自|來自"
+                           r"|IP\s*属地|只看该作者")
+_POST_FLOOR_RE = re.compile(r"\d\s*[楼樓]")  # "2楼", "12 樓"
 _BARE_TIME_RE = re.compile(rf"\s*(?:{_DATE_TIME}|{_AGO})(?:\s*(?:来自|來自)\s*\S{{0,10}})?(?:\s+\d+)?\s*")
 # A post's action bar: every token an action ("回复 | 引用 | 举报", "点赞", "赞(18)", "2 个赞").
 _ACTION_RE = re.compile(r"(?:回[复覆]|引用|[举舉检檢][报報舉举]|打[赏賞]|[转轉][发發]|点赞|[评評][论論]|收藏|分享|[编編][辑輯]|删除|支持|反[对對]|赞同?|[顶頂]|踩|管理"
@@ -575,12 +580,17 @@ def _time_classes() -> np.ndarray:
     return table
 
 
+def _post_marked(text: str) -> bool:
+    """The text holds a post mark (`_POST_WORD_RE`, `_POST_FLOOR_RE`)."""
+    return _POST_WORD_RE.search(text) is not None or _POST_FLOOR_RE.search(text) is not None
+
+
 def post_header(text: str) -> bool:
     """A post's header line: short, with a time, and a post mark or nothing but the time."""
     s = text.strip()
     if len(s) > HEADER_CHARS or not _TIME_HINT_RE.search(s) or not _TIME_RE.search(s):
         return False
-    return bool(_POST_MARK_RE.search(s)) or bool(_BARE_TIME_RE.fullmatch(s))
+    return _post_marked(s) or bool(_BARE_TIME_RE.fullmatch(s))
 
 
 def _texty(text: str) -> bool:
@@ -623,7 +633,7 @@ def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.
     # The marked header is at or after the first tested paragraph with a post mark: when even
     # that one has half of the article before it, the page is no thread (and most pages stop
     # here, before the costly time pattern).
-    first_mark = next((i for i in tested if _POST_MARK_RE.search(text_of(i))), None)
+    first_mark = next((i for i in tested if _post_marked(text_of(i))), None)
     if first_mark is None:
         return False, []
     article = np.where(labels == ARTICLE, sizes, 0)
@@ -633,7 +643,7 @@ def thread_replies(text_of: Callable[[int], str], labels: np.ndarray, probs: np.
     heads = [i for i in tested if post_header(text_of(i))]
     if len(heads) < THREAD_MIN_HEADERS:
         return False, []
-    marked = next((h for h in heads if _POST_MARK_RE.search(text_of(h))), None)
+    marked = next((h for h in heads if _post_marked(text_of(h))), None)
     if marked is None or 2 * article[:marked].sum() > total:
         return False, []
 
