@@ -827,10 +827,12 @@ _SENTENCE_END_RE = re.compile(rf"[{_SENTENCE_ENDS}…]\s*$")  # here "…" ends 
 _NOT_PROSE_RE = re.compile(r"©|版[权權]|[转轉]载|\s[|｜]\s|^\s*(?:作者|来源|來源|[编編][辑輯]|[责責]任[编編][辑輯])\s*[:：]")
 
 
-def _sentence(text: str) -> bool:
+def _sentence(text: str, counted: bool = False) -> bool:
+    """ENCLOSED_MIN_HAN Han characters (`counted`: the caller knows there are), ending in a
+    sentence mark or with two commas, and not page metadata (the costliest test, last)."""
     s = text.strip()
-    return (len(s) >= ENCLOSED_MIN_HAN and len(_HAN_RE.findall(s)) >= ENCLOSED_MIN_HAN and not _NOT_PROSE_RE.search(s)
-            and (_SENTENCE_END_RE.search(s) is not None or s.count("，") >= 2))
+    return ((counted or (len(s) >= ENCLOSED_MIN_HAN and len(_HAN_RE.findall(s)) >= ENCLOSED_MIN_HAN))
+            and (_SENTENCE_END_RE.search(s) is not None or s.count("，") >= 2) and not _NOT_PROSE_RE.search(s))
 
 
 def enclosed_prose(text_of: Callable[[int], str], labels: np.ndarray, han: np.ndarray | None = None) -> list[int]:
@@ -846,7 +848,7 @@ def enclosed_prose(text_of: Callable[[int], str], labels: np.ndarray, han: np.nd
     tested = inside & (labels == NAVIGATION)
     if han is not None:
         tested &= han >= ENCLOSED_MIN_HAN
-    out = [i for i in tested.nonzero()[0].tolist() if _sentence(text_of(i))]
+    out = [i for i in tested.nonzero()[0].tolist() if _sentence(text_of(i), han is not None)]
     labels[out] = ARTICLE
     return out
 
