@@ -1327,6 +1327,9 @@ _CONTACT_NUMBER_RE = re.compile(r"\d{5}|@|\d{3,4}[ \-]\d{3,4}[ \-]\d{3,4}")  # a
 # under a heading or an icon): mobile, landline with area code, 400/800 hotline, +country
 _BARE_CONTACT_RE = re.compile(r"[\s•·*]*(?:\+\d{1,3}[\s\-]?)?(?:\(?0\d{2,3}\)?[\s\-]?\d{7,8}|1[3-9]\d{9}|[48]00[\s\-]?\d{3}[\s\-]?\d{4}"
                               r"|\d{2,4}[\s\-]\d{3,4}[\s\-]\d{4})(?:\s*[/、,，]\s*\S+)*\s*|[\s•·*]*[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\s*")
+# what a bare contact line opens with past its bullets: "+", "(" or a digit (a phone number), else
+# it needs an "@" (an e-mail address); a cheap test that spares most candidates the full pattern
+_BARE_LEAD_RE = re.compile(r"[\s•·*]*[+(\d]")
 _NOT_SALES_RE = re.compile(r"举报|舉報|投递|投遞|简历|簡歷|记者|記者|投稿|editor|编辑部|編輯部")
 _INSTITUTION_RE = re.compile(r"政府|学校|學校|大学|大學|学院|學院|中学|中學|小学|小學|幼儿园|教育局|委员会|委員會|报社|報社|日报|日報"
                              r"|晚报|晚報|电视台|電視台|广播|廣播|党委|黨委|人大|政协|政協|法院|检察院|公安|教会|教會|协会|協會")
@@ -1356,7 +1359,8 @@ def contact_lines(texts, labels: np.ndarray, sizes: np.ndarray, marks: Candidate
             if not (marks.contact[i] and _CONTACT_WORD_RE.search(texts[i]))}
     out = [i for i in holding if _CONTACT_NUMBER_RE.search(t := texts[i].strip()) and _CONTACT_RE.fullmatch(t)
            and not _NOT_SALES_RE.search(t)]
-    out = sorted(out + [i for i in bare if _BARE_CONTACT_RE.fullmatch(texts[i])])
+    out = sorted(out + [i for i in bare if ("@" in (t := texts[i]) or _BARE_LEAD_RE.match(t))
+                        and _BARE_CONTACT_RE.fullmatch(t)])
     if out and any(_INSTITUTION_RE.search(texts[i]) for i in range(min(INSTITUTION_HEAD, len(labels)))):
         return []
     labels[out] = AD
