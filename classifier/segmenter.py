@@ -33,7 +33,9 @@ import numpy as np
 
 from . import kernels
 from .model import AD, ARTICLE, NAVIGATION, SPAM
-from .normalize import LUT_SIZE, char_set_table, space_codes
+from .lexicon import name_places, operator_names, sure_seo_matcher
+from .normalize import LUT_SIZE, char_set_table, codes_of, space_codes
+from .verdict import SITE_NAMES, site_offering, spread_terms
 
 ARTICLE_CONFIDENT = 0.7  # an article paragraph this sure is an anchor too (headlines between chrome)
 CONFIDENT = 0.85         # paragraphs at least this sure anchor the decoding
@@ -443,7 +445,6 @@ def page_candidates(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> 
 
 def _page_candidates_of(texts) -> Candidates:
     """`page_candidates` of the paragraphs of a `_Texts`, for a rule called without them."""
-    from .normalize import codes_of
     return page_candidates(codes_of(texts.text), np.asarray(texts.starts, dtype=np.int64),
                            np.asarray(texts.ends, dtype=np.int64))
 
@@ -1197,7 +1198,6 @@ def keyword_variants(texts, labels: np.ndarray, sizes: np.ndarray,
     paragraphs ending an item in a search word; only pages with enough of them are read
     further. `texts`: the cleaner's `_Texts` (``text``, ``starts``); `codes`: the code points
     of its text, when already computed."""
-    from .normalize import codes_of
     text = texts.text
     table, automaton = _modifier_automaton()
     keys = table.take(codes_of(text) if codes is None else codes, mode="clip")
@@ -1253,7 +1253,6 @@ def operator_lines(texts, labels: np.ndarray, sizes: np.ndarray,
     ``text``, ``starts`` and ``ends`` (the cleaner's `_Texts`). `betting` (bool per paragraph,
     see `betting_candidates`): only the paragraphs that may hold a betting word are scanned for
     one (most pages have none or a few: the scan of the whole page was most of the rule's cost)."""
-    from .lexicon import name_places, operator_names
     text, starts = texts.text, texts.starts
     spans = None
     if betting is not None:  # the flagged paragraphs, each from the character before it, merged
@@ -1285,7 +1284,6 @@ def seo_evidence(text: str, sure: bool = False) -> bool:
     (`stuffing_like`, with `sure` its strict form), glosses words with pinyin (rule 11), or
     holds a term of the seo list other than the name of a keyword line (`sure_seo_terms`: a
     site's own "本文关键词：" line is navigation, rule 10)."""
-    from .lexicon import sure_seo_matcher
     return stuffing_like(text, sure) or bool(_PINYIN_GLOSS_RE.search(text)) or sure_seo_matcher().holds(text)
 
 
@@ -1529,14 +1527,12 @@ def _spam_brands(s: PageState):
 def _spam_terms(s: PageState):
     if not (s.labels == SPAM).any():
         return ([],)
-    from .verdict import spread_terms
     return (spread_terms(s.texts, s.labels, s.probs, s.hits),)
 
 
 def _spam_site(s: PageState):
     if not (s.labels == SPAM).any():
         return ([],)
-    from .verdict import SITE_NAMES, site_offering
     site, out = site_offering(s.text_of, s.labels, s.sizes, s.hits, s.probs)
     if site:
         s.site = site

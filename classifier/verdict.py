@@ -27,7 +27,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from .lexicon import name_places, operator_names
 from .model import ARTICLE, NAVIGATION, SPAM
+from .normalize import fold_codes
 
 KINDS = ("gambling", "lottery", "adult", "seo")   # a page's spam kind
 PROMO = ("gambling", "lottery", "adult")          # kinds that promote an operator: paragraph kind promo
@@ -111,7 +113,6 @@ def page_terms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarra
     betting operator's (`lexicon.operator_names`) the lexicon does not list, as gambling terms,
     looked for only in the paragraphs that may hold a betting word when `betting` (bool per
     paragraph, `segmenter.betting_candidates`) says which."""
-    from .lexicon import name_places, operator_names
     idx = np.arange(len(starts)) if which is None else np.asarray(which, dtype=np.int64)
     if not len(codes) or not len(idx):
         return []
@@ -132,7 +133,6 @@ def page_terms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarra
 
 def _lexicon_terms(text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                    idx: np.ndarray) -> list[tuple[int, str, str]]:
-    from .normalize import fold_codes
     if 4 * len(idx) > len(starts):  # most of the page: one pass over all of it, then keep `which`'s hits
         folded = fold_codes(codes).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
         spans = kind_terms().spans(folded)
