@@ -732,6 +732,16 @@ def decode_page(const double[:, ::1] probs, double[:, ::1] emit, const double[:,
     return labels_a, labels_a != top_a
 
 
+cdef int64_t* _doubled(int64_t* buf, Py_ssize_t* cap, Py_ssize_t width) except NULL:
+    """`buf`, room for `cap[0]` rows of `width` int64, grown to twice the rows (`cap[0]`
+    doubled). When memory runs out, MemoryError, and `buf` stays the caller's to free."""
+    cdef int64_t* grown = <int64_t*>realloc(buf, 2 * width * cap[0] * sizeof(int64_t))
+    if grown == NULL:
+        raise MemoryError()
+    cap[0] *= 2
+    return grown
+
+
 def page_pass(const Py_ssize_t[::1] codes, const uint8_t[::1] table, int rare_class, int common_class,
               int min_rare, double min_share):
     """What the cleaner reads of a page before scoring, in one pass over its code points
@@ -749,7 +759,6 @@ def page_pass(const Py_ssize_t[::1] codes, const uint8_t[::1] table, int rare_cl
     cdef int64_t wide = 0, rare = 0, common = 0, line_rare = 0, line_common = 0
     cdef int64_t* buf = <int64_t*>malloc(3 * cap * sizeof(int64_t))
     cdef int64_t* hbuf = <int64_t*>malloc(hcap * sizeof(int64_t))
-    cdef int64_t* grown
     cdef int64_t[::1] sv, ev, wv, hv
     if buf == NULL or hbuf == NULL:
         free(buf)
@@ -767,11 +776,7 @@ def page_pass(const Py_ssize_t[::1] codes, const uint8_t[::1] table, int rare_cl
             if k == 2:
                 if solid:
                     if nlines == cap:
-                        grown = <int64_t*>realloc(buf, 6 * cap * sizeof(int64_t))
-                        if grown == NULL:
-                            raise MemoryError()
-                        buf = grown
-                        cap *= 2
+                        buf = _doubled(buf, &cap, 3)
                     buf[3 * nlines], buf[3 * nlines + 1], buf[3 * nlines + 2] = start, i, (i - start) + wide
                     nlines += 1
                 start, solid, wide = i + 1, 0, 0
@@ -780,11 +785,7 @@ def page_pass(const Py_ssize_t[::1] codes, const uint8_t[::1] table, int rare_cl
                 wide += c >= 0x1100
             if (prev & 4) and (t & 8):
                 if nheads == hcap:
-                    grown = <int64_t*>realloc(hbuf, 2 * hcap * sizeof(int64_t))
-                    if grown == NULL:
-                        raise MemoryError()
-                    hbuf = grown
-                    hcap *= 2
+                    hbuf = _doubled(hbuf, &hcap, 1)
                 hbuf[nheads] = i - 1
                 nheads += 1
             seen |= t
