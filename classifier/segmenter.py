@@ -1389,7 +1389,7 @@ def spam_lists(texts: Sequence[str], labels: np.ndarray, sizes: np.ndarray, prob
     sharing a word with them. `han` (each paragraph's count of Han characters, see
     `page_candidates`) spares reading the paragraphs that hold some; and a page with fewer
     than SPAM_LIST_MIN_SPAM spam items has no such list."""
-    spamish = (labels == SPAM) | (probs.argmax(axis=1) == SPAM) if len(labels) else labels < 0
+    spamish = (labels == SPAM) | (probs.argmax(axis=1) == SPAM)
     if spamish.sum() < SPAM_LIST_MIN_SPAM:
         return []
     maybe = sizes <= SPAM_LIST_ITEM_CHARS
